@@ -1,0 +1,126 @@
+# Sociale Kaart - build, run and test.
+#
+#   make            bin/indexer and bin/searchd, optimised, no sanitizers
+#   make run        install what is missing, build, index fixtures, serve :8080
+#   make test       install what is missing, then every test under ASan/UBSan
+#   make deps       only install missing Debian packages (apt-get)
+#
+# Object files go to build/<mode>/; mode "release" feeds bin/, mode "asan"
+# feeds the tests. Sources are picked up by wildcard: common/*.c is linked
+# into both programs, indexer/*.c and searchd/*.c into their own (each
+# main.c only into its program, the rest also into the unit tests).
+
+CC      ?= cc
+PKGS    := sqlite3 libmicrohttpd libxml-2.0 jansson libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS    := $(PKG_LIBS) -lstemmer -lcsv -lpthread -lm
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wformat=2
+CSTD    := -std=c11 -D_GNU_SOURCE
+INCS    := -Icommon -Iindexer -Isearchd $(PKG_CFLAGS)
+
+CFLAGS_release := -O2 -g $(WARN) $(CSTD) $(INCS)
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                  $(WARN) $(CSTD) $(INCS)
+LDFLAGS_release :=
+LDFLAGS_asan    := -fsanitize=address,undefined
+
+COMMON_SRC  := $(sort $(wildcard common/*.c))
+INDEXER_SRC := $(sort $(filter-out indexer/main.c,$(wildcard indexer/*.c)))
+SEARCHD_SRC := $(sort $(filter-out searchd/main.c,$(wildcard searchd/*.c)))
+UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+
+objs = $(patsubst %.c,build/$(1)/%.o,$(2))
+
+# Debian packages the build, the tests and `make run` need.
+DEB_PKGS := build-essential pkg-config libsqlite3-dev sqlite3 libmicrohttpd-dev \
+            libxml2-dev libjansson-dev libutf8proc-dev libstemmer-dev \
+            libcsv-dev libcriterion-dev wdutch python3 python3-pytest curl
+
+INDEX   ?= var/index.db
+PORT    ?= 8080
+FIXTURES := $(sort $(wildcard fixtures/handmade/*.xml fixtures/handmade/*.csv)) \
+            fixtures/corpus/eemland.xml fixtures/corpus/utrecht.xml \
+            fixtures/corpus/woerden.csv
+
+.PHONY: all deps run test unit e2e check clean index
+
+all: bin/indexer bin/searchd
+
+# ---- installing what is missing -------------------------------------------
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# ---- building ---------------------------------------------------------------
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_$(word 2,$(subst /, ,$@))) -MMD -MP -c $< -o $@
+
+# Files embedded with .incbin must rebuild when the embedded file changes.
+build/release/common/builtin_data.o build/asan/common/builtin_data.o: $(wildcard schema/*.csv)
+build/release/searchd/openapi_data.o build/asan/searchd/openapi_data.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css)
+
+bin/indexer: $(call objs,release,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
+
+bin/searchd: $(call objs,release,searchd/main.c $(SEARCHD_SRC) $(COMMON_SRC))
+	@mkdir -p bin
+	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
+
+build/asan/bin/indexer: $(call objs,asan,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_asan) $^ $(LIBS) -o $@
+
+build/asan/bin/searchd: $(call objs,asan,searchd/main.c $(SEARCHD_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_asan) $^ $(LIBS) -o $@
+
+build/asan/bin/unit_tests: $(call objs,asan,$(UNIT_SRC) $(INDEXER_SRC) $(SEARCHD_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_asan) $^ $(LIBS) -lcriterion -o $@
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- running ----------------------------------------------------------------
+index: bin/indexer
+	@mkdir -p $(dir $(INDEX))
+	bin/indexer --index $(INDEX) $(FIXTURES); st=$$?; [ $$st -le 1 ] || exit $$st
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory index
+	@echo ""
+	@echo "Sociale Kaart draait op http://127.0.0.1:$(PORT)/  (stoppen: Ctrl-C)"
+	@echo ""
+	bin/searchd --index $(INDEX) --port $(PORT)
+
+# ---- testing ----------------------------------------------------------------
+# ASAN_OPTIONS/UBSAN_OPTIONS make any sanitizer report fail the test run.
+export ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all unit e2e
+
+unit: build/asan/bin/unit_tests
+	build/asan/bin/unit_tests --jobs 2
+
+e2e: build/asan/bin/indexer build/asan/bin/searchd
+	SK_BIN=build/asan/bin /usr/bin/python3 -m pytest -q tests/e2e
+
+clean:
+	rm -rf build bin var
