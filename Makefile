@@ -63,13 +63,18 @@ deps:
 	fi
 
 # ---- building ---------------------------------------------------------------
-build/%.o: %.c
+build/release/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_$(word 2,$(subst /, ,$@))) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_release) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_asan) -MMD -MP -c $< -o $@
 
 # Files embedded with .incbin must rebuild when the embedded file changes.
 build/release/common/builtin_data.o build/asan/common/builtin_data.o: $(wildcard schema/*.csv)
-build/release/searchd/openapi_data.o build/asan/searchd/openapi_data.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css)
+build/release/indexer/schema_data.o build/asan/indexer/schema_data.o: schema/schema.sql
+build/release/searchd/assets.o build/asan/searchd/assets.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css)
 
 bin/indexer: $(call objs,release,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
 	@mkdir -p bin

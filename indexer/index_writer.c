@@ -1,0 +1,515 @@
+/*
+ * index_writer.c - fills a new index file; see index_writer.h.
+ *
+ * Error pattern: every function returns 0 / -1 and writes a message into
+ * the caller's err buffer; SQLite's own message is appended.
+ */
+#include "index_writer.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "index_format.h"
+#include "schema_data.h"
+
+enum stmt_id {
+	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_COUNT
+};
+
+static const char *const STMT_SQL[ST_COUNT] = {
+	[ST_AANBOD] = "INSERT INTO aanbod (rowid, id, naam, samenvatting, "
+	    "omschrijving, soort, status, organisatie, gemeente, adres, postcode, "
+	    "plaats, lat, lon, tijden, tijden_toelichting, kosten, "
+	    "kosten_toelichting, toegang, leeftijd_min, leeftijd_max, "
+	    "welzijn_op_recept, wachttijd_dagen, telefoon, email, website, "
+	    "contactpersoon, bijgewerkt, gecontroleerd, bron_bestand, bron_regel) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_WAARDE] = "INSERT INTO aanbod_waarde (aanbod, veld, pos, waarde) "
+	    "VALUES (?,?,?,?)",
+	[ST_SLOT] = "INSERT INTO tijdslot (aanbod, dag, start_min, eind_min, "
+	    "frequentie) VALUES (?,?,?,?,?)",
+	[ST_FTS] = "INSERT INTO aanbod_fts (rowid, naam, samenvatting, "
+	    "omschrijving, organisatie, trefwoorden) VALUES (?,?,?,?,?,?)",
+	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
+	    "VALUES (?,?,?)",
+	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+};
+
+struct index_writer {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_int64 next_rowid;
+};
+
+static void
+set_err(char *err, size_t errlen, sqlite3 *db, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	n = strlen(err);
+	if (db != NULL && n < errlen)
+		snprintf(err + n, errlen - n, ": %s", sqlite3_errmsg(db));
+}
+
+static int
+exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "SQL-fout: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs schema.sql with the tokenizer filled in. */
+static int
+create_schema(sqlite3 *db, char *err, size_t errlen)
+{
+	const char *mark = "@TOKENIZE@";
+	const char *at = strstr(sk_schema_sql, mark);
+	char *sql = NULL;
+	int rc = -1;
+
+	if (at == NULL) {
+		snprintf(err, errlen, "schema.sql mist %s", mark);
+		return -1;
+	}
+	if (asprintf(&sql, "%.*s%s%s", (int)(at - sk_schema_sql), sk_schema_sql,
+	    SK_FTS_TOKENIZER, at + strlen(mark)) < 0) {
+		snprintf(err, errlen, "geen geheugen");
+		return -1;
+	}
+	rc = exec_sql(db, sql, err, errlen);
+	free(sql);
+	return rc;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+bind_int_opt(sqlite3_stmt *st, int i, int v)
+{
+	if (v < 0)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int(st, i, v);
+}
+
+/* Runs a fully bound statement once and resets it. */
+static int
+step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+put_meta(struct index_writer *w, const char *key, const char *value)
+{
+	sqlite3_stmt *st = w->st[ST_META];
+
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return step_reset(st);
+}
+
+static int
+put_vocab_table(sqlite3 *db, const char *table,
+                const struct vocab_entry *e, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int rc = -1;
+
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO %s (code, naam, omschrijving) VALUES (?,?,?)", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		bind_text(st, 1, e[i].code);
+		bind_text(st, 2, e[i].naam);
+		bind_text(st, 3, e[i].omschrijving);
+		if (step_reset(st) != 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+put_vocab(struct index_writer *w, const struct vocab *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (put_vocab_table(w->db, "thema", v->themas, v->nthemas) != 0 ||
+	    put_vocab_table(w->db, "doelgroep", v->doelgroepen,
+	    v->ndoelgroepen) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(w->db, "INSERT INTO gemeente (code, naam, regio, "
+	    "provincie) VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < v->ngemeenten; i++) {
+		const struct gemeente_entry *g = &v->gemeenten[i];
+		bind_text(st, 1, g->code);
+		bind_text(st, 2, g->naam);
+		bind_text(st, 3, g->regio);
+		bind_text(st, 4, g->provincie);
+		if (step_reset(st) != 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+put_start_meta(struct index_writer *w)
+{
+	char ver[16], when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	snprintf(ver, sizeof(ver), "%d", SK_SCHEMA_VERSION);
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	if (put_meta(w, "schema_version", ver) != 0 ||
+	    put_meta(w, "tokenizer", SK_FTS_TOKENIZER) != 0 ||
+	    put_meta(w, "bm25_weights", SK_BM25_WEIGHTS) != 0 ||
+	    put_meta(w, "built_at", when) != 0)
+		return -1;
+	return 0;
+}
+
+int
+index_writer_open(struct index_writer **out, const char *path,
+                  const struct vocab *v, char *err, size_t errlen)
+{
+	struct index_writer *w = calloc(1, sizeof(*w));
+	char pragma[96];
+
+	*out = NULL;
+	if (w == NULL || (w->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "geen geheugen");
+		goto fail;
+	}
+	w->next_rowid = 1;
+	if (sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
+		set_err(err, errlen, w->db, "kan index %s niet maken", path);
+		goto fail;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;",
+	    SK_SCHEMA_VERSION);
+	if (exec_sql(w->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+	    "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+	    err, errlen) != 0 ||
+	    exec_sql(w->db, pragma, err, errlen) != 0 ||
+	    create_schema(w->db, err, errlen) != 0 ||
+	    exec_sql(w->db, "BEGIN", err, errlen) != 0)
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(w->db, STMT_SQL[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
+			set_err(err, errlen, w->db, "voorbereiden mislukt");
+			goto fail;
+		}
+	}
+	if (put_start_meta(w) != 0 || put_vocab(w, v) != 0) {
+		set_err(err, errlen, w->db, "vocabulaire opslaan mislukt");
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	index_writer_close(w);
+	return -1;
+}
+
+static int
+put_values(struct index_writer *w, sqlite3_int64 rowid, const char *veld,
+           const struct strlist *l)
+{
+	sqlite3_stmt *st = w->st[ST_WAARDE];
+
+	for (size_t i = 0; i < l->n; i++) {
+		sqlite3_bind_int64(st, 1, rowid);
+		bind_text(st, 2, veld);
+		sqlite3_bind_int(st, 3, (int)i);
+		bind_text(st, 4, l->v[i]);
+		if (step_reset(st) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_wijken(struct index_writer *w, sqlite3_int64 rowid,
+           const struct listing *l)
+{
+	sqlite3_stmt *sv = w->st[ST_WAARDE], *sw = w->st[ST_WIJK];
+	char gm[7];
+
+	for (size_t i = 0; i < l->nwijken; i++) {
+		const struct wijk_ref *wr = &l->wijken[i];
+		sqlite3_bind_int64(sv, 1, rowid);
+		bind_text(sv, 2, "wijk");
+		sqlite3_bind_int(sv, 3, (int)i);
+		bind_text(sv, 4, wr->code);
+		if (step_reset(sv) != 0)
+			return -1;
+		snprintf(gm, sizeof(gm), "GM%.4s", wr->code + 2);
+		bind_text(sw, 1, wr->code);
+		bind_text(sw, 2, wr->naam);
+		bind_text(sw, 3, gm);
+		if (step_reset(sw) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_slots(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+{
+	sqlite3_stmt *st = w->st[ST_SLOT];
+
+	for (size_t i = 0; i < l->nslots; i++) {
+		sqlite3_bind_int64(st, 1, rowid);
+		sqlite3_bind_int(st, 2, l->slots[i].dag);
+		sqlite3_bind_int(st, 3, l->slots[i].start_min);
+		sqlite3_bind_int(st, 4, l->slots[i].eind_min);
+		sqlite3_bind_int(st, 5, l->slots[i].freq);
+		if (step_reset(st) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The trefwoorden column: keywords joined by " ; ". Caller frees. */
+static char *
+join_keywords(const struct strlist *l)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < l->n; i++)
+		len += strlen(l->v[i]) + 3;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	p = s;
+	*p = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		size_t n = strlen(l->v[i]);
+		if (i > 0) {
+			memcpy(p, " ; ", 3);
+			p += 3;
+		}
+		memcpy(p, l->v[i], n);
+		p += n;
+	}
+	*p = '\0';
+	return s;
+}
+
+static int
+put_fts(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+{
+	sqlite3_stmt *st = w->st[ST_FTS];
+	char *kw = join_keywords(&l->trefwoorden);
+	int rc;
+
+	if (kw == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	bind_text(st, 2, l->naam);
+	bind_text(st, 3, l->samenvatting);
+	bind_text(st, 4, l->omschrijving);
+	bind_text(st, 5, l->organisatie);
+	bind_text(st, 6, kw);
+	rc = step_reset(st);
+	free(kw);
+	return rc;
+}
+
+static int
+put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+{
+	sqlite3_stmt *st = w->st[ST_AANBOD];
+	int i = 1;
+
+	sqlite3_bind_int64(st, i++, rowid);
+	bind_text(st, i++, l->id);
+	bind_text(st, i++, l->naam);
+	bind_text(st, i++, l->samenvatting);
+	bind_text(st, i++, l->omschrijving);
+	bind_text(st, i++, l->soort);
+	bind_text(st, i++, l->status);
+	bind_text(st, i++, l->organisatie);
+	bind_text(st, i++, l->gemeente);
+	bind_text(st, i++, l->adres);
+	bind_text(st, i++, l->postcode);
+	bind_text(st, i++, l->plaats);
+	if (l->has_coords) {
+		sqlite3_bind_double(st, i++, l->lat);
+		sqlite3_bind_double(st, i++, l->lon);
+	} else {
+		sqlite3_bind_null(st, i++);
+		sqlite3_bind_null(st, i++);
+	}
+	bind_text(st, i++, l->tijden);
+	bind_text(st, i++, l->tijden_toelichting);
+	bind_text(st, i++, l->kosten);
+	bind_text(st, i++, l->kosten_toelichting);
+	bind_text(st, i++, l->toegang);
+	bind_int_opt(st, i++, l->leeftijd_min);
+	bind_int_opt(st, i++, l->leeftijd_max);
+	sqlite3_bind_int(st, i++, l->welzijn_op_recept ? 1 : 0);
+	bind_int_opt(st, i++, l->wachttijd_dagen);
+	bind_text(st, i++, l->telefoon);
+	bind_text(st, i++, l->email);
+	bind_text(st, i++, l->website);
+	bind_text(st, i++, l->contactpersoon);
+	bind_text(st, i++, l->bijgewerkt);
+	bind_text(st, i++, l->gecontroleerd);
+	bind_text(st, i++, l->file);
+	sqlite3_bind_int64(st, i++, l->line);
+	return step_reset(st);
+}
+
+int
+index_writer_add(struct index_writer *w, const struct listing *l,
+                 char *err, size_t errlen)
+{
+	sqlite3_int64 rowid = w->next_rowid;
+
+	if (put_aanbod(w, rowid, l) != 0 ||
+	    put_values(w, rowid, "thema", &l->themas) != 0 ||
+	    put_values(w, rowid, "doelgroep", &l->doelgroepen) != 0 ||
+	    put_values(w, rowid, "trefwoord", &l->trefwoorden) != 0 ||
+	    put_values(w, rowid, "werkgebied", &l->werkgebied) != 0 ||
+	    put_values(w, rowid, "toegankelijkheid", &l->toegankelijkheid) != 0 ||
+	    put_values(w, rowid, "taal", &l->talen) != 0 ||
+	    put_wijken(w, rowid, l) != 0 ||
+	    put_slots(w, rowid, l) != 0 ||
+	    put_fts(w, rowid, l) != 0) {
+		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
+		return -1;
+	}
+	w->next_rowid++;
+	return 0;
+}
+
+int
+index_writer_meta(struct index_writer *w, const char *key, const char *value,
+                  char *err, size_t errlen)
+{
+	if (put_meta(w, key, value) != 0) {
+		set_err(err, errlen, w->db, "meta %s opslaan mislukt", key);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a check statement whose single row must read "ok". */
+static int
+check_ok(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		set_err(err, errlen, db, "controle mislukt");
+		goto fail;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+		snprintf(err, errlen, "integrity_check meldt: %s",
+		    sqlite3_column_text(st, 0) ? (const char *)
+		    sqlite3_column_text(st, 0) : sqlite3_errmsg(db));
+		goto fail;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+index_writer_finish(struct index_writer *w, char *err, size_t errlen)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(w->st[i]);
+		w->st[i] = NULL;
+	}
+	if (exec_sql(w->db, "INSERT INTO aanbod_fts(aanbod_fts) "
+	    "VALUES('optimize'); COMMIT;", err, errlen) != 0)
+		return -1;
+	if (check_ok(w->db, "PRAGMA integrity_check", err, errlen) != 0)
+		return -1;
+	if (exec_sql(w->db, "INSERT INTO aanbod_fts(aanbod_fts, rank) "
+	    "VALUES('integrity-check', 1)", err, errlen) != 0)
+		return -1;
+	if (sqlite3_close(w->db) != SQLITE_OK) {
+		set_err(err, errlen, w->db, "sluiten mislukt");
+		return -1;
+	}
+	w->db = NULL;
+	if (fsync_path(w->path) != 0) {
+		snprintf(err, errlen, "kan %s niet naar schijf schrijven (fsync)",
+		    w->path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+index_writer_close(struct index_writer *w)
+{
+	if (w == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(w->st[i]);
+	if (w->db != NULL)
+		sqlite3_close(w->db);
+	free(w->path);
+	free(w);
+}

@@ -1,0 +1,42 @@
+/*
+ * index_writer.h - writes listings into a new SQLite index file.
+ *
+ * The writer creates a fresh file (the caller chooses its name, see
+ * publish.h), runs schema/schema.sql on it, stores the vocabularies, and
+ * inserts every listing inside one transaction. index_writer_finish()
+ * commits, optimises the FTS5 index, runs PRAGMA integrity_check and the
+ * FTS5 'integrity-check', closes the file and fsyncs it. Nothing here
+ * touches the live index: publishing is publish.h's job.
+ *
+ * Ownership: the writer owns its sqlite3 handle and statements; it copies
+ * nothing from the listings it is given (they are written at once).
+ * index_writer_close() frees everything (and closes the file if
+ * finish was not reached; the caller removes the file).
+ */
+#ifndef SK_INDEX_WRITER_H
+#define SK_INDEX_WRITER_H
+
+#include <stddef.h>
+
+#include "listing.h"
+#include "vocab.h"
+
+struct index_writer;
+
+/* Creates the index file at path (must not exist) with the schema and
+ * the vocabularies. Returns 0, or -1 with a message in err. */
+int index_writer_open(struct index_writer **out, const char *path,
+                      const struct vocab *v, char *err, size_t errlen);
+/* Adds one listing. Returns 0, or -1 with a message in err. */
+int index_writer_add(struct index_writer *w, const struct listing *l,
+                     char *err, size_t errlen);
+/* Stores a meta key/value (e.g. "sources"). */
+int index_writer_meta(struct index_writer *w, const char *key,
+                      const char *value, char *err, size_t errlen);
+/* Commits, optimises, checks and closes the file durably. Returns 0, or
+ * -1 with a message in err (the file is then not fit to publish). */
+int index_writer_finish(struct index_writer *w, char *err, size_t errlen);
+/* Frees the writer; closes the database if still open. NULL is fine. */
+void index_writer_close(struct index_writer *w);
+
+#endif

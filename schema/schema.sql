@@ -1,0 +1,109 @@
+-- schema.sql - the Sociale Kaart index (SQLite 3.40+ with FTS5).
+--
+-- One index is one SQLite file, written once by bin/indexer and then only
+-- read (searchd opens it read-only and immutable). The indexer runs this
+-- script on an empty file, replacing @TOKENIZE@ with the FTS5 tokenizer
+-- spec, fills the tables in one transaction, and stores in `meta`:
+--   schema_version  must equal SK_SCHEMA_VERSION of the reading program
+--   tokenizer       the FTS5 tokenizer spec used for aanbod_fts
+--   bm25_weights    column weights for bm25(): naam samenvatting
+--                   omschrijving organisatie trefwoorden
+--   built_at        ISO 8601 time of the run; sources = the files read
+-- PRAGMA user_version holds the schema version too, so `sqlite3 PATH
+-- 'PRAGMA user_version'` tells it without reading tables.
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Vocabularies and geography, copied from schema/*.csv at index time.
+CREATE TABLE gemeente (
+	code      TEXT PRIMARY KEY,   -- CBS code 'GM0307'
+	naam      TEXT NOT NULL,
+	regio     TEXT,
+	provincie TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE thema (
+	code         TEXT PRIMARY KEY,
+	naam         TEXT NOT NULL,
+	omschrijving TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE doelgroep (
+	code         TEXT PRIMARY KEY,
+	naam         TEXT NOT NULL,
+	omschrijving TEXT
+) WITHOUT ROWID;
+
+-- Wijken as named by the listings (first name read wins).
+CREATE TABLE wijk (
+	code     TEXT PRIMARY KEY,    -- 'WK034403'
+	naam     TEXT,
+	gemeente TEXT NOT NULL        -- 'GM' + the code's 4 digits
+) WITHOUT ROWID;
+
+-- One row per listing; rowid is the FTS5 rowid, 1..N in import order.
+CREATE TABLE aanbod (
+	rowid              INTEGER PRIMARY KEY,
+	id                 TEXT NOT NULL UNIQUE,
+	naam               TEXT NOT NULL,
+	samenvatting       TEXT,
+	omschrijving       TEXT,          -- plain text, HTML reduced
+	soort              TEXT NOT NULL, -- formeel | informeel | inwonersinitiatief
+	status             TEXT NOT NULL, -- actief | gepauzeerd | beeindigd
+	organisatie        TEXT,
+	gemeente           TEXT NOT NULL,
+	adres              TEXT,
+	postcode           TEXT,          -- '1234 AB' when Dutch
+	plaats             TEXT,
+	lat                REAL,
+	lon                REAL,
+	tijden             TEXT,          -- as written
+	tijden_toelichting TEXT,
+	kosten             TEXT,
+	kosten_toelichting TEXT,
+	toegang            TEXT,
+	leeftijd_min       INTEGER,
+	leeftijd_max       INTEGER,
+	welzijn_op_recept  INTEGER NOT NULL DEFAULT 0,
+	wachttijd_dagen    INTEGER,
+	telefoon           TEXT,
+	email              TEXT,
+	website            TEXT,
+	contactpersoon     TEXT,
+	bijgewerkt         TEXT,          -- YYYY-MM-DD
+	gecontroleerd      TEXT,          -- YYYY-MM-DD
+	bron_bestand       TEXT NOT NULL, -- file and line it came from
+	bron_regel         INTEGER NOT NULL
+);
+
+-- The multi-valued fields, in the order given. veld is one of:
+-- thema, doelgroep, trefwoord, wijk, werkgebied, toegankelijkheid, taal.
+CREATE TABLE aanbod_waarde (
+	aanbod INTEGER NOT NULL REFERENCES aanbod(rowid),
+	veld   TEXT NOT NULL,
+	pos    INTEGER NOT NULL,
+	waarde TEXT NOT NULL,
+	PRIMARY KEY (aanbod, veld, pos)
+) WITHOUT ROWID;
+CREATE INDEX aanbod_waarde_veld ON aanbod_waarde (veld, waarde);
+
+-- The parsed `tijden`: one row per day and time slot.
+CREATE TABLE tijdslot (
+	aanbod     INTEGER NOT NULL REFERENCES aanbod(rowid),
+	dag        INTEGER NOT NULL CHECK (dag BETWEEN 1 AND 7),  -- 1 = maandag
+	start_min  INTEGER NOT NULL,  -- minutes after midnight
+	eind_min   INTEGER NOT NULL,
+	frequentie INTEGER NOT NULL   -- 1 wekelijks, 2 2-wekelijks, 4 maandelijks
+);
+CREATE INDEX tijdslot_aanbod ON tijdslot (aanbod);
+CREATE INDEX tijdslot_dag ON tijdslot (dag, start_min);
+
+-- Full text. rowid = aanbod.rowid. trefwoorden holds the editor's
+-- keywords (and unknown thema/doelgroep values) separated by spaces.
+CREATE VIRTUAL TABLE aanbod_fts USING fts5 (
+	naam, samenvatting, omschrijving, organisatie, trefwoorden,
+	tokenize = '@TOKENIZE@'
+);

@@ -1,0 +1,394 @@
+/*
+ * http.c - libmicrohttpd glue; see http.h.
+ *
+ * Per request, the URI log callback (called by libmicrohttpd before any
+ * parsing of ours) copies the raw request target into a struct req_state;
+ * that state is the request's con_cls and is freed, after the access log
+ * line, in the completion callback. Answers are built in memory and
+ * handed over with MHD_RESPMEM_MUST_FREE.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "assets.h"
+#include "html.h"
+#include "log.h"
+#include "params.h"
+#include "problem.h"
+#include "render_json.h"
+#include "search.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct store *store;
+	struct http_config cfg;
+};
+
+struct req_state {
+	char *target;              /* raw request target, or NULL if too long */
+	size_t target_len;
+	struct timespec start;
+	unsigned status;
+	char method[8];
+	char log_path[96];         /* path only, never the query string */
+	int answered;
+};
+
+/* ---- request state ------------------------------------------------------ */
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	const struct http_server *s = cls;
+	struct req_state *st = calloc(1, sizeof(*st));
+	size_t n = strlen(uri), plen = strcspn(uri, "?");
+
+	(void)con;
+	if (st == NULL)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &st->start);
+	st->target_len = n;
+	if (n <= s->cfg.max_target)
+		st->target = strdup(uri);
+	snprintf(st->log_path, sizeof(st->log_path), "%.*s",
+	    (int)(plen < sizeof(st->log_path) - 1 ? plen :
+	    sizeof(st->log_path) - 1), uri);
+	return st;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+             enum MHD_RequestTerminationCode code)
+{
+	struct req_state *st = *con_cls;
+	const union MHD_ConnectionInfo *ci;
+	struct timespec now;
+	double ms;
+
+	(void)cls;
+	(void)code;
+	if (st == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - st->start.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - st->start.tv_nsec) / 1e6;
+	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (st->status != 0)
+		log_access(st->method[0] ? st->method : "-", st->log_path,
+		    st->status, ms, ci ? ci->client_addr : NULL);
+	free(st->target);
+	free(st);
+	*con_cls = NULL;
+}
+
+/* ---- answering ---------------------------------------------------------- */
+
+enum body_kind { BODY_JSON, BODY_PROBLEM, BODY_HTML, BODY_CSS };
+
+static const char *
+content_type(enum body_kind k)
+{
+	switch (k) {
+	case BODY_JSON:    return "application/json";
+	case BODY_PROBLEM: return "application/problem+json";
+	case BODY_HTML:    return "text/html; charset=utf-8";
+	default:           return "text/css; charset=utf-8";
+	}
+}
+
+/* Queues body (malloc'd, taken over) with the headers every answer has. */
+static enum MHD_Result
+respond(struct MHD_Connection *con, struct req_state *st, unsigned status,
+        enum body_kind kind, char *body, int api)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (body == NULL) {
+		status = 500;
+		kind = BODY_PROBLEM;
+		body = strdup("{\"type\":\"about:blank\",\"title\":\"Interne fout\","
+		    "\"status\":500,\"detail\":\"Er ging iets mis bij het maken van "
+		    "het antwoord.\"}");
+		if (body == NULL)
+			return MHD_NO;
+	}
+	r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", content_type(kind));
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (api) {
+		MHD_add_response_header(r, "API-Version", SK_API_VERSION);
+		MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+		MHD_add_response_header(r, "Access-Control-Expose-Headers",
+		    "API-Version");
+	}
+	if (kind == BODY_HTML)
+		MHD_add_response_header(r, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'self'; img-src 'self'; "
+		    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	if (status == 405)
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "1");
+	st->status = status;
+	st->answered = 1;
+	ret = MHD_queue_response(con, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+respond_problem(struct MHD_Connection *con, struct req_state *st,
+                const struct problem *p, int html)
+{
+	if (html)
+		return respond(con, st, p->status, BODY_HTML, html_error(p), 0);
+	return respond(con, st, p->status, BODY_PROBLEM,
+	    json_problem(p, st->log_path), 1);
+}
+
+/* ---- routes ------------------------------------------------------------- */
+
+static int
+valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:-") == n;
+}
+
+/* Runs a search for the API (html 0) or the page (html 1). */
+static enum MHD_Result
+route_search(struct http_server *s, struct MHD_Connection *con,
+             struct req_state *st, const struct param_list *pl, int html)
+{
+	struct gen *g = store_acquire(s->store);
+	struct conn *c = gen_conn_get(g);
+	struct search_req req;
+	struct search_res res;
+	struct problem p;
+	char *body = NULL;
+
+	if (c == NULL) {
+		store_release(s->store, g);
+		problem_set(&p, 503, NULL, "De zoekdienst is even te druk. Probeer "
+		    "het over een paar seconden opnieuw.");
+		return respond_problem(con, st, &p, html);
+	}
+	if (search_req_build(&g->model, pl, &req, &p) != 0)
+		goto problem;
+	if (search_run(&g->model, c, &req, &res, &p) != 0) {
+		search_req_free(&req);
+		goto problem;
+	}
+	body = html ? html_search(&g->model, c, &req, &res) :
+	    json_search(&g->model, c, &req, &res);
+	search_res_free(&res);
+	search_req_free(&req);
+	gen_conn_put(g, c);
+	store_release(s->store, g);
+	return respond(con, st, 200, html ? BODY_HTML : BODY_JSON, body, !html);
+problem:
+	gen_conn_put(g, c);
+	store_release(s->store, g);
+	return respond_problem(con, st, &p, html);
+}
+
+static enum MHD_Result
+route_detail(struct http_server *s, struct MHD_Connection *con,
+             struct req_state *st, const char *id, int html)
+{
+	struct gen *g;
+	struct conn *c;
+	struct problem p;
+	char *body;
+	int found = 0;
+
+	if (!valid_id(id)) {
+		problem_set(&p, 404, NULL, "Er is geen aanbod met dit id.");
+		return respond_problem(con, st, &p, html);
+	}
+	g = store_acquire(s->store);
+	if ((c = gen_conn_get(g)) == NULL) {
+		store_release(s->store, g);
+		problem_set(&p, 503, NULL, "De zoekdienst is even te druk.");
+		return respond_problem(con, st, &p, html);
+	}
+	body = html ? html_detail(&g->model, c, id, &found) :
+	    json_detail(&g->model, c, id, &found);
+	gen_conn_put(g, c);
+	store_release(s->store, g);
+	if (!found) {
+		problem_set(&p, 404, NULL, "Er is geen aanbod met id %s.", id);
+		return respond_problem(con, st, &p, html);
+	}
+	return respond(con, st, 200, html ? BODY_HTML : BODY_JSON, body, !html);
+}
+
+static enum MHD_Result
+route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
+      const struct param_list *pl)
+{
+	const char *path = pl->path;
+	int api = strncmp(path, "/v1", 3) == 0 &&
+	    (path[3] == '\0' || path[3] == '/');
+	struct problem p;
+
+	if (strcmp(path, "/v1") == 0)
+		return respond(con, st, 200, BODY_JSON, json_landing(), 1);
+	if (strcmp(path, "/v1/openapi.json") == 0)
+		return respond(con, st, 200, BODY_JSON, strdup(sk_openapi_json), 1);
+	if (strcmp(path, "/v1/aanbod") == 0)
+		return route_search(s, con, st, pl, 0);
+	if (strncmp(path, "/v1/aanbod/", 11) == 0)
+		return route_detail(s, con, st, path + 11, 0);
+	if (strcmp(path, "/") == 0)
+		return route_search(s, con, st, pl, 1);
+	if (strncmp(path, "/aanbod/", 8) == 0)
+		return route_detail(s, con, st, path + 8, 1);
+	if (strcmp(path, "/style.css") == 0)
+		return respond(con, st, 200, BODY_CSS, strdup(sk_style_css), 0);
+	problem_set(&p, 404, NULL, "Deze pagina bestaat niet.");
+	return respond_problem(con, st, &p, !api);
+}
+
+static const char *
+params_error_text(enum params_error e)
+{
+	switch (e) {
+	case PARAMS_BAD_ESCAPE: return "ongeldige %-codering in het adres";
+	case PARAMS_BAD_UTF8:   return "het adres bevat tekst die geen geldige "
+	                               "UTF-8 is";
+	case PARAMS_NUL:        return "het adres bevat een NUL-teken";
+	case PARAMS_TOO_MANY:   return "te veel parameters";
+	default:                return "geen geheugen";
+	}
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *con, const char *url,
+       const char *method, const char *version, const char *upload_data,
+       size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct req_state *st = *con_cls;
+	struct param_list pl;
+	const char *bad = NULL;
+	enum params_error e;
+	struct problem p;
+	enum MHD_Result ret;
+	int api;
+
+	(void)url;
+	(void)version;
+	(void)upload_data;
+	if (st == NULL)
+		return MHD_NO;
+	if (st->answered) {
+		*upload_data_size = 0;     /* a body is read and dropped */
+		return MHD_YES;
+	}
+	snprintf(st->method, sizeof(st->method), "%.7s", method);
+	api = strncmp(st->log_path, "/v1", 3) == 0;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		problem_set(&p, 405, NULL, "Alleen GET en HEAD zijn toegestaan.");
+		return respond_problem(con, st, &p, 0);
+	}
+	if (st->target == NULL) {
+		problem_set(&p, 414, NULL, "Het adres is langer dan %zu tekens.",
+		    s->cfg.max_target);
+		return respond_problem(con, st, &p, !api);
+	}
+	e = params_parse(st->target, &pl, &bad);
+	if (e != PARAMS_OK) {
+		problem_set(&p, e == PARAMS_NOMEM ? 500 : 400, bad, "%s",
+		    params_error_text(e));
+		params_free(&pl);
+		return respond_problem(con, st, &p, !api);
+	}
+	ret = route(s, con, st, &pl);
+	params_free(&pl);
+	return ret;
+}
+
+int
+http_start(struct http_server **out, const struct http_config *cfg,
+           struct store *store, char *err, size_t errlen)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+	const struct sockaddr *addr;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC;
+
+	*out = NULL;
+	if (s == NULL) {
+		snprintf(err, errlen, "geen geheugen");
+		return -1;
+	}
+	s->store = store;
+	s->cfg = *cfg;
+	memset(&a4, 0, sizeof(a4));
+	memset(&a6, 0, sizeof(a6));
+	if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)cfg->port);
+		addr = (const struct sockaddr *)&a4;
+	} else if (inet_pton(AF_INET6, cfg->bind, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)cfg->port);
+		addr = (const struct sockaddr *)&a6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(err, errlen, "--bind %s is geen IP-adres", cfg->bind);
+		free(s);
+		return -1;
+	}
+	s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+	    handle, s,
+	    MHD_OPTION_SOCK_ADDR, addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->mem_limit,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		snprintf(err, errlen, "kan niet luisteren op %s poort %u (al in "
+		    "gebruik?)", cfg->bind, cfg->port);
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+http_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	MHD_quiesce_daemon(s->daemon);
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

@@ -1,0 +1,435 @@
+/*
+ * model.c - loading the in-memory filter model; see model.h.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
+
+static const char *const SOORTEN[] = { "formeel", "informeel",
+	"inwonersinitiatief", NULL };
+static const char *const KOSTEN[] = { "gratis", "vrijwillige-bijdrage",
+	"eigen-bijdrage", "betaald", NULL };
+static const char *const TOEGANG[] = { "vrije-inloop", "aanmelden",
+	"verwijzing", "beschikking", NULL };
+static const char *const TOEGANKELIJKHEID[] = { "rolstoel",
+	"invalidentoilet", "ringleiding", "prikkelarm", "ov", "begeleiding",
+	"aan-huis", NULL };
+static const char *const WOR[] = { "ja", NULL };
+
+static const char *const DIM_PARAM[D_COUNT] = {
+	[D_THEMA] = "thema", [D_DOELGROEP] = "doelgroep", [D_WIJK] = "wijk",
+	[D_GEMEENTE] = "gemeente", [D_SOORT] = "soort", [D_KOSTEN] = "kosten",
+	[D_TOEGANG] = "toegang", [D_TOEGANKELIJKHEID] = "toegankelijkheid",
+	[D_TAAL] = "taal", [D_WOR] = "welzijnOpRecept",
+};
+
+const char *
+model_dim_param(enum dim_id d)
+{
+	return DIM_PARAM[d];
+}
+
+static char *
+dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? strdup((const char *)s) : NULL;
+}
+
+static int
+valset_add(struct valset *vs, const char *code, const char *name)
+{
+	char **nc = realloc(vs->codes, (vs->n + 1) * sizeof(*nc));
+	char **nn;
+
+	if (nc == NULL)
+		return -1;
+	vs->codes = nc;
+	if ((nn = realloc(vs->names, (vs->n + 1) * sizeof(*nn))) == NULL)
+		return -1;
+	vs->names = nn;
+	vs->codes[vs->n] = strdup(code);
+	vs->names[vs->n] = name ? strdup(name) : NULL;
+	if (vs->codes[vs->n] == NULL) {
+		free(vs->names[vs->n]);
+		return -1;
+	}
+	vs->n++;
+	return 0;
+}
+
+static int
+valset_fixed(struct valset *vs, const char *const *codes)
+{
+	for (size_t i = 0; codes[i] != NULL; i++)
+		if (valset_add(vs, codes[i], NULL) != 0)
+			return -1;
+	return 0;
+}
+
+/* Fills a value set from a query returning (code, name). */
+static int
+valset_query(struct valset *vs, sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if (code == NULL || valset_add(vs, code, name) != 0)
+			goto fail;
+	}
+	if (step == SQLITE_DONE && vs->n <= UINT16_MAX)
+		rc = 0;
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+valset_find(const struct valset *vs, const char *code)
+{
+	for (uint32_t i = 0; i < vs->n; i++)
+		if (strcasecmp(vs->codes[i], code) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+model_value(const struct model *m, enum dim_id d, const char *code)
+{
+	return valset_find(&m->vs[d], code);
+}
+
+int
+model_gemeente(const struct model *m, const char *s)
+{
+	const struct valset *vs = &m->vs[D_GEMEENTE];
+	int i = valset_find(vs, s);
+
+	if (i >= 0)
+		return i;
+	for (uint32_t j = 0; j < vs->n; j++)
+		if (vs->names[j] != NULL && strcasecmp(vs->names[j], s) == 0)
+			return (int)j;
+	return -1;
+}
+
+static int
+csr_push(struct csr *c, uint16_t v)
+{
+	if (c->nvals == c->cap) {
+		uint32_t ncap = c->cap ? c->cap * 2 : 1024;
+		uint16_t *nv = realloc(c->vals, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		c->vals = nv;
+		c->cap = ncap;
+	}
+	c->vals[c->nvals++] = v;
+	return 0;
+}
+
+/* Adds v to the current row unless the row already holds it. */
+static int
+csr_push_unique(struct csr *c, uint32_t row_start, uint16_t v)
+{
+	for (uint32_t i = row_start; i < c->nvals; i++)
+		if (c->vals[i] == v)
+			return 0;
+	return csr_push(c, v);
+}
+
+static void
+csr_free(struct csr *c)
+{
+	free(c->start);
+	free(c->vals);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+load_valsets(struct model *m, sqlite3 *db)
+{
+	if (valset_query(&m->vs[D_THEMA], db,
+	    "SELECT code, naam FROM thema ORDER BY code") != 0 ||
+	    valset_query(&m->vs[D_DOELGROEP], db,
+	    "SELECT code, naam FROM doelgroep ORDER BY code") != 0 ||
+	    valset_query(&m->vs[D_GEMEENTE], db,
+	    "SELECT code, naam FROM gemeente ORDER BY code") != 0 ||
+	    valset_query(&m->vs[D_WIJK], db,
+	    "SELECT code, naam FROM wijk ORDER BY code") != 0 ||
+	    valset_query(&m->vs[D_TAAL], db, "SELECT DISTINCT waarde, NULL "
+	    "FROM aanbod_waarde WHERE veld = 'taal' ORDER BY 1") != 0)
+		return -1;
+	if (valset_fixed(&m->vs[D_SOORT], SOORTEN) != 0 ||
+	    valset_fixed(&m->vs[D_KOSTEN], KOSTEN) != 0 ||
+	    valset_fixed(&m->vs[D_TOEGANG], TOEGANG) != 0 ||
+	    valset_fixed(&m->vs[D_TOEGANKELIJKHEID], TOEGANKELIJKHEID) != 0 ||
+	    valset_fixed(&m->vs[D_WOR], WOR) != 0)
+		return -1;
+	return 0;
+}
+
+/* Per gemeente, the wijken the index knows (from the wijk table). */
+static int
+load_gm_wijken(struct model *m)
+{
+	const struct valset *gm = &m->vs[D_GEMEENTE], *wk = &m->vs[D_WIJK];
+	struct csr *c = &m->gm_wijken;
+	char code[7];
+
+	if ((c->start = calloc(gm->n + 1, sizeof(uint32_t))) == NULL)
+		return -1;
+	for (uint32_t g = 0; g < gm->n; g++) {
+		c->start[g] = c->nvals;
+		for (uint32_t w = 0; w < wk->n; w++) {
+			snprintf(code, sizeof(code), "GM%.4s", wk->codes[w] + 2);
+			if (strcmp(code, gm->codes[g]) == 0 &&
+			    csr_push(c, (uint16_t)w) != 0)
+				return -1;
+		}
+	}
+	c->start[gm->n] = c->nvals;
+	return 0;
+}
+
+static enum dim_id
+veld_dim(const char *veld)
+{
+	if (strcmp(veld, "thema") == 0) return D_THEMA;
+	if (strcmp(veld, "doelgroep") == 0) return D_DOELGROEP;
+	if (strcmp(veld, "wijk") == 0) return D_WIJK;
+	if (strcmp(veld, "werkgebied") == 0) return D_GEMEENTE;
+	if (strcmp(veld, "toegankelijkheid") == 0) return D_TOEGANKELIJKHEID;
+	if (strcmp(veld, "taal") == 0) return D_TAAL;
+	return D_COUNT;
+}
+
+/* Row starts for listing i in every dimension; single values first. */
+static int
+begin_row(struct model *m, uint32_t i, sqlite3_stmt *a)
+{
+	const char *single[] = {
+		[D_SOORT] = (const char *)sqlite3_column_text(a, 2),
+		[D_KOSTEN] = (const char *)sqlite3_column_text(a, 3),
+		[D_TOEGANG] = (const char *)sqlite3_column_text(a, 4),
+	};
+	const char *gm = (const char *)sqlite3_column_text(a, 6);
+	int g = gm ? model_value(m, D_GEMEENTE, gm) : -1;
+
+	for (int d = 0; d < D_COUNT; d++)
+		m->dim[d].start[i] = m->dim[d].nvals;
+	if (g < 0)
+		return -1;
+	m->home_gm[i] = (uint16_t)g;
+	if (csr_push(&m->dim[D_GEMEENTE], (uint16_t)g) != 0)
+		return -1;
+	for (int d = D_SOORT; d <= D_TOEGANG; d++) {
+		int v = single[d] ? model_value(m, (enum dim_id)d, single[d]) : -1;
+		if (v >= 0 && csr_push(&m->dim[d], (uint16_t)v) != 0)
+			return -1;
+	}
+	if (sqlite3_column_int(a, 5) &&
+	    csr_push(&m->dim[D_WOR], 0) != 0)
+		return -1;
+	m->active[i] = strcmp((const char *)sqlite3_column_text(a, 1),
+	    "actief") == 0;
+	m->nactive += m->active[i];
+	return 0;
+}
+
+/* Adds the multi values of listing i (rows of aanbod_waarde). */
+static int
+add_values(struct model *m, uint32_t i, sqlite3_stmt *w, int *wstep)
+{
+	while (*wstep == SQLITE_ROW &&
+	    (uint32_t)sqlite3_column_int64(w, 0) == i + 1) {
+		const char *veld = (const char *)sqlite3_column_text(w, 1);
+		const char *val = (const char *)sqlite3_column_text(w, 2);
+		enum dim_id d = veld_dim(veld);
+		int v;
+
+		if (d != D_COUNT) {
+			v = d == D_GEMEENTE ? model_gemeente(m, val) :
+			    model_value(m, d, val);
+			if (v >= 0 && csr_push_unique(&m->dim[d], m->dim[d].start[i],
+			    (uint16_t)v) != 0)
+				return -1;
+		}
+		*wstep = sqlite3_step(w);
+	}
+	return 0;
+}
+
+static int
+alloc_arrays(struct model *m)
+{
+	m->active = calloc(m->n + 1, 1);
+	m->name_rank = calloc(m->n + 1, sizeof(uint32_t));
+	m->home_gm = calloc(m->n + 1, sizeof(uint16_t));
+	if (!m->active || !m->name_rank || !m->home_gm)
+		return -1;
+	for (int d = 0; d < D_COUNT; d++)
+		if ((m->dim[d].start = calloc(m->n + 1, sizeof(uint32_t))) == NULL)
+			return -1;
+	return 0;
+}
+
+/* Folded sort key of a name: case and accents removed (malloc'd). */
+static char *
+fold_key(const char *s)
+{
+	utf8proc_uint8_t *out = NULL;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK) < 0)
+		return strdup(s);
+	return (char *)out;
+}
+
+struct rank_item {
+	char *key;
+	char *id;
+	uint32_t idx;
+};
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct rank_item *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+static int
+load_listings(struct model *m, sqlite3 *db, struct rank_item *items)
+{
+	sqlite3_stmt *a = NULL, *w = NULL;
+	int rc = -1, astep, wstep;
+	uint32_t i = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT rowid, status, soort, kosten, "
+	    "toegang, welzijn_op_recept, gemeente, naam, id FROM aanbod "
+	    "ORDER BY rowid", -1, &a, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT aanbod, veld, waarde FROM "
+	    "aanbod_waarde ORDER BY aanbod, veld, pos", -1, &w, NULL) != SQLITE_OK)
+		goto fail;
+	wstep = sqlite3_step(w);
+	while ((astep = sqlite3_step(a)) == SQLITE_ROW) {
+		if (i >= m->n || sqlite3_column_int64(a, 0) != (sqlite3_int64)i + 1)
+			goto fail;
+		if (begin_row(m, i, a) != 0 || add_values(m, i, w, &wstep) != 0)
+			goto fail;
+		items[i].key = fold_key((const char *)sqlite3_column_text(a, 7));
+		items[i].id = dup_col(a, 8);
+		items[i].idx = i;
+		if (items[i].key == NULL || items[i].id == NULL)
+			goto fail;
+		i++;
+	}
+	if (astep != SQLITE_DONE || i != m->n)
+		goto fail;
+	for (int d = 0; d < D_COUNT; d++)
+		m->dim[d].start[m->n] = m->dim[d].nvals;
+	rc = 0;
+fail:
+	sqlite3_finalize(a);
+	sqlite3_finalize(w);
+	return rc;
+}
+
+static int
+count_listings(sqlite3 *db, uint32_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*), coalesce(max(rowid), 0) "
+	    "FROM aanbod", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) == sqlite3_column_int64(st, 1) &&
+	    sqlite3_column_int64(st, 0) < UINT32_MAX) {
+		*n = (uint32_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
+{
+	struct rank_item *items = NULL;
+	int rc = -1;
+
+	memset(m, 0, sizeof(*m));
+	if (count_listings(db, &m->n) != 0) {
+		snprintf(err, errlen, "tabel aanbod is onleesbaar of onvolledig");
+		goto fail;
+	}
+	if (load_valsets(m, db) != 0 || load_gm_wijken(m) != 0 ||
+	    alloc_arrays(m) != 0 ||
+	    (items = calloc(m->n + 1, sizeof(*items))) == NULL) {
+		snprintf(err, errlen, "vocabulaire laden mislukt: %s",
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (load_listings(m, db, items) != 0) {
+		snprintf(err, errlen, "aanbod laden mislukt: %s",
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	qsort(items, m->n, sizeof(*items), rank_cmp);
+	for (uint32_t r = 0; r < m->n; r++)
+		m->name_rank[items[r].idx] = r;
+	rc = 0;
+fail:
+	if (items != NULL) {
+		for (uint32_t i = 0; i < m->n; i++) {
+			free(items[i].key);
+			free(items[i].id);
+		}
+		free(items);
+	}
+	if (rc != 0)
+		model_free(m);
+	return rc;
+}
+
+static void
+valset_free(struct valset *vs)
+{
+	for (uint32_t i = 0; i < vs->n; i++) {
+		free(vs->codes[i]);
+		free(vs->names[i]);
+	}
+	free(vs->codes);
+	free(vs->names);
+	memset(vs, 0, sizeof(*vs));
+}
+
+void
+model_free(struct model *m)
+{
+	for (int d = 0; d < D_COUNT; d++) {
+		valset_free(&m->vs[d]);
+		csr_free(&m->dim[d]);
+	}
+	csr_free(&m->gm_wijken);
+	free(m->active);
+	free(m->name_rank);
+	free(m->home_gm);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,555 @@
+/*
+ * search.c - parameter validation, matching, filtering, facets and
+ * ordering; see search.h.
+ */
+#include "search.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
+
+const enum dim_id SEARCH_FACETS[5] = {
+	D_THEMA, D_DOELGROEP, D_WIJK, D_GEMEENTE, D_SOORT
+};
+
+static int
+is_facet(enum dim_id d)
+{
+	for (int i = 0; i < 5; i++)
+		if (SEARCH_FACETS[i] == d)
+			return 1;
+	return 0;
+}
+
+/* ---- the free text ------------------------------------------------------ */
+
+static int
+is_space_cp(utf8proc_int32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    cp == '\f' || cp == '\v' || cp == 0xA0 ||
+	    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+static int
+is_word_cp(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Calls fn for each white-space separated word of text. */
+static int
+each_word(const char *text, int (*fn)(const char *w, size_t n, void *ctx),
+          void *ctx)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text;
+	size_t i = 0, len = strlen(text), start = 0;
+	int in_word = 0;
+
+	while (i <= len) {
+		utf8proc_int32_t cp = ' ';
+		utf8proc_ssize_t n = 1;
+
+		if (i < len) {
+			n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+			if (n < 1) {
+				cp = ' ';
+				n = 1;
+			}
+		}
+		if (is_space_cp(cp) || i == len) {
+			if (in_word && fn(text + start, i - start, ctx) != 0)
+				return -1;
+			in_word = 0;
+		} else if (!in_word) {
+			in_word = 1;
+			start = i;
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+count_one(const char *w, size_t n, void *ctx)
+{
+	(void)w;
+	(void)n;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+int
+search_count_words(const char *text)
+{
+	int n = 0;
+
+	each_word(text, count_one, &n);
+	return n;
+}
+
+struct expr_buf {
+	char *s;
+	size_t len, cap;
+	int nwords;
+};
+
+static int
+buf_put(struct expr_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = (b->len + n + 1) * 2;
+		char *ns = realloc(b->s, ncap);
+		if (ns == NULL)
+			return -1;
+		b->s = ns;
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+static int
+has_word_char(const char *w, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 1)
+			return 0;
+		if (is_word_cp(cp))
+			return 1;
+		i += (size_t)k;
+	}
+	return 0;
+}
+
+/* Appends "word" with every '"' doubled, OR-joined to what came before. */
+static int
+add_quoted(const char *w, size_t n, void *ctx)
+{
+	struct expr_buf *b = ctx;
+
+	if (!has_word_char(w, n))
+		return 0;
+	if ((b->nwords++ > 0 && buf_put(b, " OR ", 4) != 0) ||
+	    buf_put(b, "\"", 1) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '"' && buf_put(b, "\"\"", 2) != 0)
+			return -1;
+		if (w[i] != '"' && buf_put(b, w + i, 1) != 0)
+			return -1;
+	}
+	return buf_put(b, "\"", 1);
+}
+
+int
+search_fts_expr(const char *text, char **expr)
+{
+	struct expr_buf b = { 0 };
+
+	*expr = NULL;
+	if (each_word(text, add_quoted, &b) != 0) {
+		free(b.s);
+		return -1;
+	}
+	*expr = b.s;
+	return 0;
+}
+
+/* ---- parameters --------------------------------------------------------- */
+
+static int
+pick_value(const struct model *m, struct search_req *r, enum dim_id d,
+           const char *param, const char *value, struct problem *pr)
+{
+	int v;
+
+	if (r->sel[d] == NULL &&
+	    (r->sel[d] = calloc(m->vs[d].n + 1, 1)) == NULL)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	if (d == D_GEMEENTE)
+		v = model_gemeente(m, value);
+	else
+		v = model_value(m, d, value);
+	if (v < 0)
+		return problem_set(pr, 400, param, "onbekende waarde \"%.60s\" voor "
+		    "%s", value, param);
+	r->sel[d][v] = 1;
+	return 0;
+}
+
+static int
+wijk_code_ok(const char *s)
+{
+	if (strlen(s) != 8 || strncasecmp(s, "WK", 2) != 0)
+		return 0;
+	for (int i = 2; i < 6; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return isalnum((unsigned char)s[6]) && isalnum((unsigned char)s[7]);
+}
+
+static int
+pick_wijk(const struct model *m, struct search_req *r, const char *value,
+          struct problem *pr)
+{
+	char gm[7];
+	int g, w;
+
+	if (!wijk_code_ok(value))
+		return problem_set(pr, 400, "wijk", "\"%.60s\" is geen wijkcode "
+		    "(WK + 4 cijfers + 2 tekens, bijvoorbeeld WK034403)", value);
+	snprintf(gm, sizeof(gm), "GM%.4s", value + 2);
+	if ((g = model_gemeente(m, gm)) < 0)
+		return problem_set(pr, 400, "wijk", "wijk %.8s ligt niet in een "
+		    "gemeente van deze sociale kaart", value);
+	if (r->sel[D_WIJK] == NULL &&
+	    (r->sel[D_WIJK] = calloc(m->vs[D_WIJK].n + 1, 1)) == NULL)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	if (r->wijk_gm == NULL &&
+	    (r->wijk_gm = calloc(m->vs[D_GEMEENTE].n + 1, 1)) == NULL)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	if ((w = model_value(m, D_WIJK, value)) >= 0)
+		r->sel[D_WIJK][w] = 1;
+	r->wijk_gm[g] = 1;
+	return 0;
+}
+
+static int
+pick_taal(const struct model *m, struct search_req *r, const char *value,
+          struct problem *pr)
+{
+	size_t n = strlen(value);
+	int v;
+
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)value[i]))
+			n = 0;
+	if (n < 2 || n > 3)
+		return problem_set(pr, 400, "taal", "\"%.60s\" is geen taalcode "
+		    "(2 of 3 letters, bijvoorbeeld nl, en, ar)", value);
+	if (r->sel[D_TAAL] == NULL &&
+	    (r->sel[D_TAAL] = calloc(m->vs[D_TAAL].n + 1, 1)) == NULL)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	/* A language no listing offers is a valid choice that finds nothing. */
+	if ((v = model_value(m, D_TAAL, value)) >= 0)
+		r->sel[D_TAAL][v] = 1;
+	return 0;
+}
+
+static int
+parse_count(const char *param, const char *value, uint32_t min, uint32_t max,
+            uint32_t *out, struct problem *pr)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)value[0]))
+		goto bad;
+	v = strtoul(value, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	return problem_set(pr, 400, param, "%s moet een heel getal van %u tot "
+	    "en met %u zijn", param, min, max);
+}
+
+static int
+set_q(struct search_req *r, const char *value, struct problem *pr)
+{
+	size_t n = strlen(value);
+
+	if (r->q != NULL)
+		return problem_set(pr, 400, "q", "q mag maar één keer voorkomen");
+	if (n > Q_MAX_BYTES)
+		return problem_set(pr, 400, "q", "de zoektekst is te lang: "
+		    "hoogstens %d tekens", Q_MAX_BYTES);
+	if (search_count_words(value) > Q_MAX_WORDS)
+		return problem_set(pr, 400, "q", "de zoektekst heeft te veel "
+		    "woorden: hoogstens %d", Q_MAX_WORDS);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+			return problem_set(pr, 400, "q", "de zoektekst bevat "
+			    "stuurtekens");
+	if ((r->q = strdup(value)) == NULL ||
+	    search_fts_expr(value, &r->fts_expr) != 0)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	return 0;
+}
+
+static int
+dim_for_param(const char *name, enum dim_id *d)
+{
+	for (int i = 0; i < D_COUNT; i++)
+		if (strcmp(model_dim_param((enum dim_id)i), name) == 0) {
+			*d = (enum dim_id)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+apply_param(const struct model *m, struct search_req *r,
+            const struct param *p, int *seen_page, int *seen_pp,
+            struct problem *pr)
+{
+	enum dim_id d;
+
+	if (strcmp(p->name, "q") == 0)
+		return set_q(r, p->value, pr);
+	if (p->value[0] == '\0')
+		return 0;                 /* an empty value counts as absent */
+	if (strcmp(p->name, "pagina") == 0) {
+		if ((*seen_page)++)
+			return problem_set(pr, 400, "pagina", "pagina mag maar één "
+			    "keer voorkomen");
+		return parse_count("pagina", p->value, 1, PAGE_MAX, &r->pagina, pr);
+	}
+	if (strcmp(p->name, "perPagina") == 0) {
+		if ((*seen_pp)++)
+			return problem_set(pr, 400, "perPagina", "perPagina mag maar "
+			    "één keer voorkomen");
+		return parse_count("perPagina", p->value, 1, PER_PAGE_MAX,
+		    &r->per_pagina, pr);
+	}
+	if (dim_for_param(p->name, &d) != 0)
+		return problem_set(pr, 400, p->name, "onbekende parameter \"%.40s\"",
+		    p->name);
+	if (d == D_WIJK)
+		return pick_wijk(m, r, p->value, pr);
+	if (d == D_TAAL)
+		return pick_taal(m, r, p->value, pr);
+	return pick_value(m, r, d, p->name, p->value, pr);
+}
+
+int
+search_req_build(const struct model *m, const struct param_list *p,
+                 struct search_req *r, struct problem *pr)
+{
+	int seen_page = 0, seen_pp = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->pagina = 1;
+	r->per_pagina = PER_PAGE_DEFAULT;
+	for (size_t i = 0; i < p->n; i++) {
+		if (apply_param(m, r, &p->v[i], &seen_page, &seen_pp, pr) != 0) {
+			search_req_free(r);
+			return -1;
+		}
+	}
+	if (r->q != NULL && r->q[0] == '\0') {
+		free(r->q);
+		r->q = NULL;
+	}
+	return 0;
+}
+
+void
+search_req_free(struct search_req *r)
+{
+	free(r->q);
+	free(r->fts_expr);
+	for (int d = 0; d < D_COUNT; d++)
+		free(r->sel[d]);
+	free(r->wijk_gm);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+struct hitvec {
+	struct hit *v;
+	uint32_t n, cap;
+};
+
+static int
+hitvec_push(struct hitvec *h, uint32_t idx, double score)
+{
+	if (h->n == h->cap) {
+		uint32_t ncap = h->cap ? h->cap * 2 : 256;
+		struct hit *nv = realloc(h->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		h->v = nv;
+		h->cap = ncap;
+	}
+	h->v[h->n].idx = idx;
+	h->v[h->n].score = score;
+	h->n++;
+	return 0;
+}
+
+/* Candidates: active listings matching the text (or all active ones). */
+static int
+collect_candidates(const struct model *m, struct conn *c,
+                   const struct search_req *r, struct hitvec *out,
+                   struct problem *pr)
+{
+	int step;
+
+	if (r->q == NULL) {
+		for (uint32_t i = 0; i < m->n; i++)
+			if (m->active[i] && hitvec_push(out, i, 0) != 0)
+				return problem_set(pr, 500, NULL, "geen geheugen");
+		return 0;
+	}
+	if (r->fts_expr == NULL)
+		return 0;                 /* no searchable word: nothing matches */
+	sqlite3_bind_text(c->fts, 1, r->fts_expr, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(c->fts)) == SQLITE_ROW) {
+		sqlite3_int64 rowid = sqlite3_column_int64(c->fts, 0);
+		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
+			continue;
+		if (hitvec_push(out, (uint32_t)(rowid - 1),
+		    sqlite3_column_double(c->fts, 1)) != 0) {
+			sqlite3_reset(c->fts);
+			return problem_set(pr, 500, NULL, "geen geheugen");
+		}
+	}
+	sqlite3_reset(c->fts);
+	sqlite3_clear_bindings(c->fts);
+	if (step != SQLITE_DONE)
+		return problem_set(pr, 500, NULL, "zoeken in de index mislukt");
+	return 0;
+}
+
+static int
+row_has(const struct csr *c, uint32_t i, const uint8_t *sel)
+{
+	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
+		if (sel[c->vals[k]])
+			return 1;
+	return 0;
+}
+
+static int
+names_chosen_wijk(const struct model *m, const struct search_req *r,
+                  uint32_t i)
+{
+	return r->sel[D_WIJK] != NULL && row_has(&m->dim[D_WIJK], i,
+	    r->sel[D_WIJK]);
+}
+
+/* Bit d set when listing i fails the filter on dimension d. */
+static unsigned
+failed_dims(const struct model *m, const struct search_req *r, uint32_t i)
+{
+	unsigned fails = 0;
+
+	for (int d = 0; d < D_COUNT; d++) {
+		const struct csr *c = &m->dim[d];
+		if (r->sel[d] == NULL)
+			continue;
+		if (row_has(c, i, r->sel[d]))
+			continue;
+		if (d == D_WIJK && c->start[i] == c->start[i + 1] &&
+		    r->wijk_gm[m->home_gm[i]])
+			continue;         /* city-wide listing of that gemeente */
+		fails |= 1u << d;
+	}
+	return fails;
+}
+
+static void
+count_facet(const struct model *m, enum dim_id d, uint32_t i, uint32_t *cnt)
+{
+	const struct csr *c = &m->dim[d];
+
+	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
+		cnt[c->vals[k]]++;
+	if (d == D_WIJK && c->start[i] == c->start[i + 1]) {
+		const struct csr *gw = &m->gm_wijken;
+		uint16_t g = m->home_gm[i];
+		for (uint32_t k = gw->start[g]; k < gw->start[g + 1]; k++)
+			cnt[gw->vals[k]]++;
+	}
+}
+
+static int
+cmp_hits(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->wijk_specific != y->wijk_specific)
+		return y->wijk_specific - x->wijk_specific;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int
+alloc_facets(const struct model *m, struct search_res *res)
+{
+	for (int f = 0; f < 5; f++) {
+		enum dim_id d = SEARCH_FACETS[f];
+		if ((res->facet[d] = calloc(m->vs[d].n + 1, sizeof(uint32_t))) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+search_run(const struct model *m, struct conn *c, const struct search_req *r,
+           struct search_res *res, struct problem *pr)
+{
+	struct hitvec cand = { 0 };
+	uint32_t kept = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (alloc_facets(m, res) != 0) {
+		problem_set(pr, 500, NULL, "geen geheugen");
+		goto fail;
+	}
+	if (collect_candidates(m, c, r, &cand, pr) != 0)
+		goto fail;
+	for (uint32_t k = 0; k < cand.n; k++) {
+		struct hit h = cand.v[k];
+		unsigned fails = failed_dims(m, r, h.idx);
+
+		if (fails == 0) {
+			for (int f = 0; f < 5; f++)
+				count_facet(m, SEARCH_FACETS[f], h.idx,
+				    res->facet[SEARCH_FACETS[f]]);
+			h.rank = m->name_rank[h.idx];
+			h.wijk_specific = r->q == NULL && names_chosen_wijk(m, r, h.idx);
+			cand.v[kept++] = h;
+		} else if ((fails & (fails - 1)) == 0) {
+			enum dim_id d = (enum dim_id)__builtin_ctz(fails);
+			if (is_facet(d))
+				count_facet(m, d, h.idx, res->facet[d]);
+		}
+	}
+	qsort(cand.v, kept, sizeof(*cand.v), cmp_hits);
+	res->total = kept;
+	res->hits = cand.v;
+	return 0;
+fail:
+	free(cand.v);
+	search_res_free(res);
+	return -1;
+}
+
+void
+search_res_free(struct search_res *res)
+{
+	free(res->hits);
+	for (int d = 0; d < D_COUNT; d++)
+		free(res->facet[d]);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,76 @@
+/*
+ * search.h - answering GET /v1/aanbod: validating the parameters into a
+ * search_req, and running it against one generation into a search_res.
+ *
+ * Matching: the free text goes to FTS5 as an OR of quoted words (no user
+ * text is ever FTS5 syntax); filters and facets are computed in memory on
+ * the model (model.h) in one pass over the matched listings.
+ * Ordering: with text by bm25 (field weights from the index), then by
+ * name; without text, listings that name a chosen wijk first, then by
+ * name; ties end on the id, so the order is stable.
+ *
+ * search_req and search_res own their arrays; free them with
+ * search_req_free() / search_res_free().
+ */
+#ifndef SK_SEARCH_H
+#define SK_SEARCH_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "params.h"
+#include "problem.h"
+#include "store.h"
+
+enum {
+	Q_MAX_BYTES = 500,
+	Q_MAX_WORDS = 16,
+	PER_PAGE_DEFAULT = 10,
+	PER_PAGE_MAX = 100,
+	PAGE_MAX = 100000,
+};
+
+struct search_req {
+	char *q;                   /* trimmed text, or NULL */
+	char *fts_expr;            /* FTS5 expression for q, or NULL */
+	uint8_t *sel[D_COUNT];     /* per value id: chosen; NULL = no filter */
+	uint8_t *wijk_gm;          /* gemeenten whose city-wide listings match
+	                            * the wijk filter */
+	uint32_t pagina, per_pagina;
+};
+
+struct hit {
+	uint32_t idx;              /* listing index (rowid - 1) */
+	uint32_t rank;             /* name rank, copied for sorting */
+	double score;              /* bm25, lower is better; 0 without q */
+	int wijk_specific;         /* names a chosen wijk */
+};
+
+/* Facets reported in the answer, in this order. */
+extern const enum dim_id SEARCH_FACETS[5];
+
+struct search_res {
+	uint32_t total;
+	struct hit *hits;          /* all results, sorted */
+	uint32_t *facet[D_COUNT];  /* counts per value id, facet dims only */
+};
+
+/* Validates params against the model. 0, or -1 with pr filled (400). */
+int search_req_build(const struct model *m, const struct param_list *p,
+                     struct search_req *r, struct problem *pr);
+void search_req_free(struct search_req *r);
+
+/* Runs r. 0, or -1 with pr filled (5xx). */
+int search_run(const struct model *m, struct conn *c,
+               const struct search_req *r, struct search_res *res,
+               struct problem *pr);
+void search_res_free(struct search_res *res);
+
+/* Builds the FTS5 expression for text: every word quoted, words joined
+ * by OR; words without a letter or digit are left out. *expr is NULL
+ * when no word is left. Returns 0 or -1 (ENOMEM). */
+int search_fts_expr(const char *text, char **expr);
+/* Number of white-space separated words in text. */
+int search_count_words(const char *text);
+
+#endif

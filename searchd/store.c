@@ -1,0 +1,433 @@
+/*
+ * store.c - generations, their connections, and the reload watcher;
+ * see store.h.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index_format.h"
+#include "log.h"
+
+enum { POOL_MAX = 32, WATCH_INTERVAL_MS = 250 };
+
+static const char SQL_FTS[] =
+    "SELECT rowid, bm25(aanbod_fts, %s) FROM aanbod_fts "
+    "WHERE aanbod_fts MATCH ?1";
+static const char SQL_ROW[] =
+    "SELECT id, naam, samenvatting, soort, organisatie, gemeente, plaats, "
+    "tijden, kosten, toegang, welzijn_op_recept, gecontroleerd "
+    "FROM aanbod WHERE rowid = ?1";
+static const char SQL_BY_ID[] =
+    "SELECT rowid, id, naam, samenvatting, omschrijving, soort, status, "
+    "organisatie, gemeente, adres, postcode, plaats, lat, lon, tijden, "
+    "tijden_toelichting, kosten, kosten_toelichting, toegang, leeftijd_min, "
+    "leeftijd_max, welzijn_op_recept, wachttijd_dagen, telefoon, email, "
+    "website, contactpersoon, bijgewerkt, gecontroleerd "
+    "FROM aanbod WHERE id = ?1";
+static const char SQL_VALUES[] =
+    "SELECT veld, waarde FROM aanbod_waarde WHERE aanbod = ?1 "
+    "ORDER BY veld, pos";
+static const char SQL_SLOTS[] =
+    "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
+    "WHERE aanbod = ?1 ORDER BY rowid";
+
+/* Resolves what PATH points at now (malloc'd), following one link. */
+static char *
+resolve_target(const char *index_path)
+{
+	char buf[4096], *slash, *res = NULL;
+	ssize_t n = readlink(index_path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return errno == EINVAL ? strdup(index_path) : NULL;
+	buf[n] = '\0';
+	if (buf[0] == '/' || (slash = strrchr(index_path, '/')) == NULL)
+		return strdup(buf);
+	if (asprintf(&res, "%.*s/%s", (int)(slash - index_path), index_path,
+	    buf) < 0)
+		return NULL;
+	return res;
+}
+
+static int
+open_ro(const char *file, sqlite3 **db)
+{
+	char *uri = sqlite3_mprintf("file:%s?mode=ro&immutable=1", file);
+	int rc;
+
+	/* Characters special in URIs must be escaped; plain paths are. */
+	if (uri == NULL)
+		return SQLITE_NOMEM;
+	if (strpbrk(file, "?#%") != NULL) {
+		sqlite3_free(uri);
+		rc = sqlite3_open_v2(file, db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_NOMUTEX, NULL);
+	} else {
+		rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		sqlite3_free(uri);
+	}
+	if (rc == SQLITE_OK) {
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+		sqlite3_exec(*db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+/* Reads one meta value (malloc'd) or NULL. */
+static char *
+read_meta(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Checks schema version and tokenizer; returns 0 or -1 with err. */
+static int
+check_format(sqlite3 *db, char *err, size_t errlen)
+{
+	char *ver = read_meta(db, "schema_version");
+	char *tok = read_meta(db, "tokenizer");
+	int rc = -1;
+
+	if (ver == NULL)
+		snprintf(err, errlen, "geen Sociale Kaart-index (meta "
+		    "schema_version ontbreekt)");
+	else if (atoi(ver) != SK_SCHEMA_VERSION)
+		snprintf(err, errlen, "index heeft schemaversie %s, dit programma "
+		    "leest versie %d: maak de index opnieuw met bin/indexer", ver,
+		    SK_SCHEMA_VERSION);
+	else if (tok == NULL || strcmp(tok, SK_FTS_TOKENIZER) != 0)
+		snprintf(err, errlen, "index gebruikt tokenizer \"%s\", dit "
+		    "programma \"%s\": maak de index opnieuw met bin/indexer",
+		    tok ? tok : "?", SK_FTS_TOKENIZER);
+	else
+		rc = 0;
+	free(ver);
+	free(tok);
+	return rc;
+}
+
+/*
+ * The bm25() weights stored in the index ("10 4 1 2 6", one per FTS
+ * column), as an SQL argument list "10.000,4.000,...".
+ */
+static int
+parse_weights(sqlite3 *db, char *out, size_t outlen)
+{
+	char *w = read_meta(db, "bm25_weights"), *p, *end;
+	size_t used = 0;
+	int n = 0, rc = -1;
+
+	if (w == NULL)
+		return -1;
+	out[0] = '\0';
+	for (p = w; n < 5; p = end, n++) {
+		double v = strtod(p, &end);
+		if (end == p || v < 0 || v > 1000)
+			goto fail;
+		used += (size_t)snprintf(out + used, outlen - used, "%s%.3f",
+		    n ? "," : "", v);
+		if (used >= outlen)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	free(w);
+	return rc;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	sqlite3_finalize(c->fts);
+	sqlite3_finalize(c->row);
+	sqlite3_finalize(c->by_id);
+	sqlite3_finalize(c->values);
+	sqlite3_finalize(c->slots);
+	sqlite3_close(c->db);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+conn_open(struct conn *c, const struct gen *g)
+{
+	char fts[512];
+
+	memset(c, 0, sizeof(*c));
+	snprintf(fts, sizeof(fts), SQL_FTS, g->weights_sql);
+	if (open_ro(g->file, &c->db) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, fts, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->fts, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_ROW, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->row, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_BY_ID, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->by_id, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_VALUES, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->values, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_SLOTS, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->slots, NULL) != SQLITE_OK) {
+		conn_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+gen_free(struct gen *g)
+{
+	if (g == NULL)
+		return;
+	for (int i = 0; i < g->npool; i++)
+		conn_close(&g->pool[i]);
+	free(g->pool);
+	pthread_mutex_destroy(&g->pool_mu);
+	model_free(&g->model);
+	free(g->file);
+	free(g->built_at);
+	free(g);
+}
+
+/* Opens and fully loads the generation in file. NULL with err on error. */
+static struct gen *
+gen_load(const char *file, char *err, size_t errlen)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	sqlite3 *db = NULL;
+
+	if (g == NULL || (g->file = strdup(file)) == NULL) {
+		snprintf(err, errlen, "geen geheugen");
+		free(g);
+		return NULL;
+	}
+	pthread_mutex_init(&g->pool_mu, NULL);
+	if (open_ro(file, &db) != SQLITE_OK) {
+		snprintf(err, errlen, "kan %s niet openen: %s", file,
+		    db ? sqlite3_errmsg(db) : "geen geheugen");
+		goto fail;
+	}
+	if (check_format(db, err, errlen) != 0 ||
+	    model_load(&g->model, db, err, errlen) != 0)
+		goto fail;
+	g->built_at = read_meta(db, "built_at");
+	if (parse_weights(db, g->weights_sql, sizeof(g->weights_sql)) != 0) {
+		snprintf(err, errlen, "meta bm25_weights ontbreekt of is ongeldig");
+		goto fail;
+	}
+	sqlite3_close(db);
+	db = NULL;
+	/* One connection up front proves the statements prepare. */
+	g->pool_cap = POOL_MAX;
+	if ((g->pool = calloc(POOL_MAX, sizeof(*g->pool))) == NULL ||
+	    conn_open(&g->pool[0], g) != 0) {
+		snprintf(err, errlen, "kan zoekopdrachten op %s niet voorbereiden",
+		    file);
+		goto fail;
+	}
+	g->npool = 1;
+	return g;
+fail:
+	sqlite3_close(db);
+	gen_free(g);
+	return NULL;
+}
+
+struct conn *
+gen_conn_get(struct gen *g)
+{
+	struct conn *c = NULL;
+
+	pthread_mutex_lock(&g->pool_mu);
+	for (int i = 0; i < g->npool && c == NULL; i++)
+		if (!g->pool[i].in_use)
+			c = &g->pool[i];
+	if (c == NULL && g->npool < g->pool_cap &&
+	    conn_open(&g->pool[g->npool], g) == 0)
+		c = &g->pool[g->npool++];
+	if (c != NULL)
+		c->in_use = 1;
+	pthread_mutex_unlock(&g->pool_mu);
+	return c;
+}
+
+void
+gen_conn_put(struct gen *g, struct conn *c)
+{
+	pthread_mutex_lock(&g->pool_mu);
+	c->in_use = 0;
+	pthread_mutex_unlock(&g->pool_mu);
+}
+
+struct gen *
+store_acquire(struct store *s)
+{
+	struct gen *g;
+
+	pthread_mutex_lock(&s->mu);
+	g = s->current;
+	g->refs++;
+	pthread_mutex_unlock(&s->mu);
+	return g;
+}
+
+void
+store_release(struct store *s, struct gen *g)
+{
+	int last;
+
+	pthread_mutex_lock(&s->mu);
+	last = --g->refs == 0 && g != s->current;
+	pthread_mutex_unlock(&s->mu);
+	if (last)
+		gen_free(g);
+}
+
+int
+store_open(struct store *s, const char *index_path, char *err, size_t errlen)
+{
+	char *target;
+
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->mu, NULL);
+	if ((s->index_path = strdup(index_path)) == NULL)
+		goto nomem;
+	if ((target = resolve_target(index_path)) == NULL) {
+		snprintf(err, errlen, "index %s bestaat niet: maak hem eerst met "
+		    "bin/indexer --index %s BESTAND...", index_path, index_path);
+		return -1;
+	}
+	s->current = gen_load(target, err, errlen);
+	if (s->current == NULL) {
+		free(target);
+		return -1;
+	}
+	s->current_target = target;
+	return 0;
+nomem:
+	snprintf(err, errlen, "geen geheugen");
+	return -1;
+}
+
+/* Loads target and swaps it in. Runs on the watcher thread only. */
+static void
+switch_to(struct store *s, char *target)
+{
+	char err[512];
+	struct gen *g = gen_load(target, err, sizeof(err)), *old;
+	int free_old;
+
+	if (g == NULL) {
+		log_event("index %s niet geladen, de vorige blijft in gebruik: %s",
+		    target, err);
+		free(s->failed_target);
+		s->failed_target = target;
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	old = s->current;
+	s->current = g;
+	free_old = old->refs == 0;
+	pthread_mutex_unlock(&s->mu);
+	if (free_old)
+		gen_free(old);
+	free(s->current_target);
+	s->current_target = target;
+	log_event("nieuwe index in gebruik: %s (%u vermeldingen, %u actief)",
+	    target, g->model.n, g->model.nactive);
+}
+
+/* One check of PATH; switches when it points somewhere new. */
+static void
+watch_once(struct store *s, int forced)
+{
+	char *target = resolve_target(s->index_path);
+
+	if (target == NULL)
+		return;
+	if ((!forced && strcmp(target, s->current_target) == 0) ||
+	    (!forced && s->failed_target &&
+	    strcmp(target, s->failed_target) == 0)) {
+		free(target);
+		return;
+	}
+	if (access(target, R_OK) != 0) {
+		free(target);
+		return;
+	}
+	if (forced && strcmp(target, s->current_target) == 0) {
+		log_event("SIGHUP: index %s opnieuw geladen", target);
+	}
+	switch_to(s, target);
+}
+
+static void *
+watcher_main(void *arg)
+{
+	struct store *s = arg;
+	struct timespec ts = { 0, WATCH_INTERVAL_MS * 1000000L };
+
+	for (;;) {
+		int stop, forced;
+
+		pthread_mutex_lock(&s->mu);
+		stop = s->stop;
+		forced = s->reload_requested;
+		s->reload_requested = 0;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		watch_once(s, forced);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int
+store_start_watcher(struct store *s)
+{
+	if (pthread_create(&s->watcher, NULL, watcher_main, s) != 0)
+		return -1;
+	s->watcher_running = 1;
+	return 0;
+}
+
+void
+store_request_reload(struct store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->reload_requested = 1;
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->watcher_running) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = 1;
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->watcher, NULL);
+	}
+	gen_free(s->current);
+	free(s->current_target);
+	free(s->failed_target);
+	free(s->index_path);
+	pthread_mutex_destroy(&s->mu);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,75 @@
+/*
+ * store.h - the index searchd serves, and switching to a new one.
+ *
+ * The index PATH is a link to an immutable generation file (see
+ * indexer/publish.h). A struct gen is one opened generation: its in-memory
+ * model, its metadata and a small pool of read-only SQLite connections.
+ * The store holds the current gen; a watcher thread checks PATH every
+ * 250 ms (or at once after store_request_reload()) and, when it points to
+ * a new file, loads that completely before swapping it in. Requests take
+ * a reference with store_acquire() and give it back with store_release(),
+ * so a gen is freed only after its last request, and a request in flight
+ * never sees the switch. A new file that fails to load (wrong schema
+ * version, corrupt) is logged and the old gen stays.
+ */
+#ifndef SK_STORE_H
+#define SK_STORE_H
+
+#include <pthread.h>
+
+#include <sqlite3.h>
+
+#include "model.h"
+
+/* One read-only connection with its prepared statements. */
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *fts;       /* rowid, bm25 of a MATCH */
+	sqlite3_stmt *row;       /* summary fields by rowid */
+	sqlite3_stmt *by_id;     /* every field by id */
+	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
+	sqlite3_stmt *slots;     /* tijdslot by rowid */
+	int in_use;
+};
+
+struct gen {
+	char *file;              /* generation file path */
+	char *built_at;          /* meta built_at */
+	char weights_sql[128];   /* bm25 weights as SQL arguments */
+	struct model model;
+	pthread_mutex_t pool_mu;
+	struct conn *pool;
+	int npool, pool_cap;
+	int refs;                /* guarded by the store's mutex */
+};
+
+struct store {
+	char *index_path;
+	pthread_mutex_t mu;
+	struct gen *current;
+	char *current_target;    /* what PATH pointed at when loaded */
+	char *failed_target;     /* last target that failed to load */
+	pthread_t watcher;
+	int watcher_running;
+	int stop;                /* guarded by mu */
+	int reload_requested;    /* guarded by mu */
+};
+
+/* Opens PATH and loads the current generation. Returns 0, or -1 with err. */
+int store_open(struct store *s, const char *index_path, char *err,
+               size_t errlen);
+/* Starts the watcher thread. */
+int store_start_watcher(struct store *s);
+/* Asks the watcher to check PATH now (SIGHUP). */
+void store_request_reload(struct store *s);
+/* Stops the watcher and frees everything (all requests must be done). */
+void store_close(struct store *s);
+
+struct gen *store_acquire(struct store *s);
+void store_release(struct store *s, struct gen *g);
+
+/* A free connection of g (opened on demand), or NULL. */
+struct conn *gen_conn_get(struct gen *g);
+void gen_conn_put(struct gen *g, struct conn *c);
+
+#endif
