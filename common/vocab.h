@@ -41,7 +41,7 @@ int vocab_load_mem(struct vocab *v, const char *themas_csv,
                    char *err, size_t errlen);
 /* Loads DIR/themas.csv, DIR/doelgroepen.csv, DIR/gebieden.csv. */
 int vocab_load_dir(struct vocab *v, const char *dir, char *err, size_t errlen);
-/* Loads the copies built into the program (schema/*.csv at build time). */
+/* Loads the copies built into the program (the schema CSV files at build time). */
 int vocab_load_builtin(struct vocab *v, char *err, size_t errlen);
 void vocab_free(struct vocab *v);
 

@@ -208,11 +208,15 @@ static int
 finish_and_publish(struct run *run, const struct options *o,
                    const char *tmp_path, const char *gen_path)
 {
-	struct index_writer *w = run->writer;
+	struct index_writer *w;
 
+	if (store_sources(run, o) != 0) {
+		fprintf(stderr, "indexer: %s\n", run->err);
+		return -1;
+	}
+	w = run->writer;
 	run->writer = NULL;
-	if (store_sources(run, o) != 0 ||
-	    index_writer_finish(w, run->err, sizeof(run->err)) != 0 ||
+	if (index_writer_finish(w, run->err, sizeof(run->err)) != 0 ||
 	    publish_commit(o->index_path, tmp_path, gen_path, run->err,
 	    sizeof(run->err)) != 0) {
 		index_writer_close(w);

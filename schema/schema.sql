@@ -2,7 +2,7 @@
 --
 -- One index is one SQLite file, written once by bin/indexer and then only
 -- read (searchd opens it read-only and immutable). The indexer runs this
--- script on an empty file, replacing @TOKENIZE@ with the FTS5 tokenizer
+-- script on an empty file, replacing the TOKENIZE placeholder with the FTS5 tokenizer
 -- spec, fills the tables in one transaction, and stores in `meta`:
 --   schema_version  must equal SK_SCHEMA_VERSION of the reading program
 --   tokenizer       the FTS5 tokenizer spec used for aanbod_fts

@@ -535,7 +535,8 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 				count_facet(m, d, h.idx, res->facet[d]);
 		}
 	}
-	qsort(cand.v, kept, sizeof(*cand.v), cmp_hits);
+	if (kept > 1)
+		qsort(cand.v, kept, sizeof(*cand.v), cmp_hits);
 	res->total = kept;
 	res->hits = cand.v;
 	return 0;

@@ -1,0 +1,1182 @@
+/*
+ * nl_tokenizer.c - the "dutch" FTS5 tokenizer and its plain-C entry points;
+ * see nl_tokenizer.h for the pipeline and the API.
+ *
+ * Owns: the stop-word list, the stemming exception table, the splitting,
+ * folding and stemming code, and the FTS5 glue. All tables are static
+ * const; the only state is struct nl_tokenizer (one Snowball stemmer),
+ * allocated by nl_tokenizer_new() / FTS5 xCreate and freed by
+ * nl_tokenizer_free() / FTS5 xDelete. Every scratch buffer is on the stack.
+ *
+ * Stemming, for a folded word of a-z letters up to NL_MAX_STEM bytes:
+ *
+ *  1. Exception table (nl_exceptions below): a suffix of the word is
+ *     replaced. "Frozen" entries give the final token and stop there
+ *     (ouderen stays apart from ouders, rekening from rekenen); the others
+ *     go on to Snowball but skip the rules of steps 2-4 (kinderen -> kind,
+ *     buurtcentra -> buurtcentrum; advies is kept away from the -ies rule).
+ *  2. -baar adjectives are final tokens: betaalbare, betaalbaarheid ->
+ *     betaalbaar. Snowball would strip -baar and merge them with the verb
+ *     (betaalbaar/betalen, beschikbaar/beschikking, openbaar/open).
+ *  3. Diminutives are reduced to their base: -je, -tje, -pje, -etje and
+ *     their -s plurals (maatjes -> maat, volkstuintje -> volkstuin, boompje
+ *     -> boom, balletje -> bal, ringetje -> ring). Which part of "tje"
+ *     belongs to the base follows the spelling rules: after a vowel, or l,
+ *     n, r after a short vowel, the t is the base's (praatje, kantje); after
+ *     ie, ij, au and the like, w, and l/n/r after a long vowel or unstressed
+ *     e, it is the suffix's (koffietje, rijtje, vrouwtje, tuintje,
+ *     kamertje). Misses such as kaartje go in the table.
+ *  4. Plurals Snowball leaves alone: ideeen/knieen -> idee/knie, -ies ->
+ *     -ie (families), -eaus -> -eau (bureaus), and -es after t d n g p v f z
+ *     -> -e (ziektes, gemeentes, cafes, machines); not after l r m c s,
+ *     where -es is mostly part of the word (les, adres, mes, proces).
+ *  5. Snowball "dutch" (libstemmer; 2.2 on Debian bookworm).
+ *  6. Fixes after Snowball: a final z or v becomes s or f (buurthuizen ->
+ *     buurthuiz -> buurthuis, brieven -> brief); a final double consonant
+ *     is undoubled (Snowball undoubles only kk dd tt: lessen, mannen).
+ *  7. Snowball once more when it took off a plural ending and left one it
+ *     would have taken from the singular: -en leaving consonant+s
+ *     (huisartsen -> huisarts -> huisart, as huisarts -> huisart; mensen,
+ *     plaatsen, grenzen) and -s leaving -en (huishoudens -> huishouden ->
+ *     huishoud).
+ *  8. A word that is not a stop word but whose stem is the stem of one
+ *     gets "_" appended, so that content words never share a token with
+ *     function words: mens(en) -> men_ (not men), dans(en) -> dan_ (not
+ *     dan), zaal/zalen -> zal_ (not zal), uitje(s) -> uit_ (not uit).
+ *     "_" is a bareword character in FTS5 queries.
+ *
+ * Where compound splitting will go: emit_word() emits one word; colocated
+ * tokens for it (such as compound parts) belong right after its main token,
+ * with NL_TOK_COLOCATED, as the hyphen join in scan_group() does.
+ */
+#include "nl_tokenizer.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define NL_STEM_BUF   (NL_MAX_STEM + 16)  /* room for table replacements */
+#define NL_DECOMP_MAX 32                  /* code points from one fold */
+
+/* ---- stop words ----------------------------------------------------------- */
+
+/* Folded function words, sorted (strcmp). Not in it on purpose: alleen,
+ * samen, hulp, zelf, zonder, which carry meaning in this domain. The single
+ * letters are what 's, 't, 'n and 'k leave; dr, mn, zn come from d'r, m'n,
+ * z'n. */
+static const char *const nl_stopwords[] = {
+	"aan", "al", "alle", "alles", "als", "altijd", "andere", "ben",
+	"bent", "bij", "daar", "dan", "dat", "de", "der", "deze", "die",
+	"dit", "doch", "doen", "door", "dr", "dus", "een", "eens", "en", "er",
+	"ge", "geen", "geweest", "haar", "had", "heb", "hebben", "hebt",
+	"heeft", "hem", "hen", "het", "hier", "hij", "hoe", "hun", "iemand",
+	"iets", "ik", "in", "is", "ja", "je", "jij", "jou", "jouw", "jullie",
+	"k", "kan", "kon", "kun", "kunnen", "kunt", "maar", "me", "mee",
+	"meer", "men", "met", "mij", "mijn", "mn", "moet", "moeten", "n",
+	"na", "naar", "niet", "niets", "nog", "nu", "of", "om", "omdat",
+	"onder", "ons", "onze", "ook", "op", "over", "reeds", "s", "t", "te",
+	"tegen", "toch", "toen", "tot", "u", "uit", "uw", "van", "veel",
+	"voor", "waar", "wanneer", "want", "waren", "was", "wat", "we", "wel",
+	"welke", "werd", "wezen", "wie", "wij", "wil", "wilt", "word",
+	"worden", "wordt", "zal", "ze", "zei", "zich", "zij", "zijn", "zn",
+	"zo", "zou", "zullen",
+};
+
+#define NL_NSTOP (sizeof(nl_stopwords) / sizeof(nl_stopwords[0]))
+#define NL_STOP_MAXLEN  7    /* the longest stop word (checked in
+                              * make_stop_stems) */
+#define NL_STOPSTEM_MAX (NL_STOP_MAXLEN + 1)
+
+struct nl_tokenizer {
+	struct sb_stemmer *sb;
+	/* The stems of nl_stopwords, sorted (strcmp), for rule 8. Made by
+	 * nl_tokenizer_new() with this very pipeline, so they cannot drift. */
+	char stop_stems[NL_NSTOP][NL_STOPSTEM_MAX];
+};
+
+/* Compares w (n bytes) with the NUL-ended s as strcmp would. */
+static int
+cmp_n(const char *w, int n, const char *s)
+{
+	size_t ls = strlen(s);
+	size_t m = (size_t)n < ls ? (size_t)n : ls;
+	int c = memcmp(w, s, m);
+
+	if (c != 0)
+		return c;
+	return ((size_t)n > ls) - ((size_t)n < ls);
+}
+
+int
+nl_is_stopword(const char *folded, int len)
+{
+	size_t lo = 0, hi = NL_NSTOP;
+
+	if (folded == NULL || len <= 0 || len > NL_STOP_MAXLEN)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_n(folded, len, nl_stopwords[mid]);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* 1 when w[0..n) is the stem of a stop word. */
+static int
+is_stop_stem(const struct nl_tokenizer *t, const char *w, int n)
+{
+	size_t lo = 0, hi = NL_NSTOP;
+
+	if (n > NL_STOP_MAXLEN)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_n(w, n, t->stop_stems[mid]);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* ---- exception table ------------------------------------------------------ */
+
+#define EX_FROZEN 1  /* the result is the final token */
+
+struct nl_exception {
+	const char *key;   /* suffix of the folded word (may be all of it) */
+	const char *repl;  /* what replaces that suffix */
+	int klen, rlen;
+	int flags;
+};
+
+#define EX(key, repl, flags) \
+	{ key, repl, (int)sizeof(key) - 1, (int)sizeof(repl) - 1, flags }
+
+/*
+ * Sorted by the LAST letter of key (lookup finds that run by binary search,
+ * then takes the longest key that matches). repl == key means "leave the
+ * word to Snowball, skipping rules 2-4", or, for geleden/besteden, "this is
+ * not the plural". Kinds of entry:
+ *  - the closed class of -eren plurals (kinderen, eieren, liederen, ...);
+ *  - irregular plurals: leden, steden, schepen, Latin -a and -ici;
+ *  - words Snowball merges with an unrelated one: ouderen (elderly) vs
+ *    ouders (parents), rekening (bill) vs rekenen (arithmetic), overheid
+ *    vs over;
+ *  - words the general rules get wrong: -ies singulars (advies) and
+ *    diminutives of -rt words (kaartje).
+ */
+static const struct nl_exception nl_exceptions[] = {
+	EX("centra", "centrum", 0),
+	EX("criteria", "criterium", 0),
+	EX("musea", "museum", 0),
+	EX("overheid", "overheid", EX_FROZEN),
+	EX("buurtje", "buurt", 0),
+	EX("kaartje", "kaart", 0),
+	EX("betrokkene", "betrokken", 0),
+	EX("oudere", "ouderen", EX_FROZEN),
+	EX("poortje", "poort", 0),
+	EX("volwassene", "volwassen", 0),
+	EX("staartje", "staart", 0),
+	EX("taartje", "taart", 0),
+	EX("rekening", "rekening", EX_FROZEN),
+	EX("musici", "musicus", 0),
+	EX("politici", "politicus", 0),
+	EX("technici", "technicus", 0),
+	EX("beenderen", "been", 0),
+	EX("besteden", "besteden", 0),
+	EX("bladeren", "blad", 0),
+	EX("eieren", "ei", 0),
+	EX("geleden", "geleden", 0),
+	EX("gleden", "gleden", 0),
+	EX("goederen", "goed", 0),
+	EX("kalveren", "kalf", 0),
+	EX("kinderen", "kind", 0),
+	EX("kleden", "kleden", 0),
+	EX("kleren", "kleed", 0),
+	EX("lammeren", "lam", 0),
+	EX("leden", "lid", 0),
+	EX("liederen", "lied", 0),
+	EX("ontleden", "ontleden", 0),
+	EX("ouderen", "ouderen", EX_FROZEN),
+	EX("betrokkenen", "betrokken", 0),
+	EX("overheden", "overheid", EX_FROZEN),
+	EX("rekeningen", "rekening", EX_FROZEN),
+	EX("runderen", "rund", 0),
+	EX("schepen", "schip", 0),
+	EX("steden", "stad", 0),
+	EX("verleden", "verleden", 0),
+	EX("volkeren", "volk", 0),
+	EX("volwassenen", "volwassen", 0),
+	EX("advies", "advies", 0),
+	EX("bries", "bries", 0),
+	EX("kies", "kies", 0),
+	EX("overheids", "overheid", EX_FROZEN),
+	EX("verlies", "verlies", 0),
+	EX("vlies", "vlies", 0),
+	EX("vries", "vries", 0),
+};
+
+#define NL_NEXCEPTIONS (sizeof(nl_exceptions) / sizeof(nl_exceptions[0]))
+
+static char
+last_char(const struct nl_exception *e)
+{
+	return e->key[e->klen - 1];
+}
+
+/* Returns the longest entry whose key ends w[0..n), or NULL. */
+static const struct nl_exception *
+find_exception(const char *w, int n)
+{
+	const struct nl_exception *best = NULL;
+	size_t lo = 0, hi = NL_NEXCEPTIONS, bestlen = 0;
+	char c;
+
+	if (n <= 0)
+		return NULL;
+	c = w[n - 1];
+	while (lo < hi) {  /* first entry whose key ends in c or later */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (last_char(&nl_exceptions[mid]) < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < NL_NEXCEPTIONS && last_char(&nl_exceptions[lo]) == c;
+	     lo++) {
+		const struct nl_exception *e = &nl_exceptions[lo];
+		size_t k = (size_t)e->klen;
+
+		if (k <= (size_t)n && k > bestlen && w[n - 2] == e->key[k - 2] &&
+		    memcmp(w + n - k, e->key, k) == 0) {
+			best = e;
+			bestlen = k;
+		}
+	}
+	return best;
+}
+
+/* Applies the exception table to buf[0..*len) (capacity cap). Tries the
+ * word, then a diminutive plural without its s (kaartjes). Returns 0 when
+ * nothing matched, else 1 | (EX_FROZEN << 1 when frozen). */
+static int
+apply_exception(char *buf, int *len, int cap)
+{
+	const struct nl_exception *e = find_exception(buf, *len);
+	int n = *len;
+	int k, r;
+
+	if (e == NULL && n > 3 && memcmp(buf + n - 3, "jes", 3) == 0) {
+		n--;
+		e = find_exception(buf, n);
+	}
+	if (e == NULL)
+		return 0;
+	k = e->klen;
+	r = e->rlen;
+	if (n - k + r >= cap)
+		return 0;
+	memcpy(buf + n - k, e->repl, (size_t)r);
+	*len = n - k + r;
+	return 1 | (e->flags & EX_FROZEN ? 2 : 0);
+}
+
+/* ---- stemming rules --------------------------------------------------------- */
+
+static int
+is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
+	       c == 'y';
+}
+
+/* 1 when w[0..n) ends in s[0..k). Suffixes are short: a plain loop beats
+ * memcmp here. */
+static int
+ends_n(const char *w, int n, const char *s, int k)
+{
+	if (n < k)
+		return 0;
+	for (int i = 1; i <= k; i++)
+		if (w[n - i] != s[k - i])
+			return 0;
+	return 1;
+}
+
+/* 1 when w[0..n) ends in the string literal lit. */
+#define ends(w, n, lit) ends_n(w, n, lit, (int)sizeof(lit) - 1)
+
+/* 1 when w[0..n) ends in a vowel spelled with two letters (aa, ui, ij, ...). */
+static int
+ends_long_vowel(const char *w, int n)
+{
+	if (n < 2)
+		return 0;
+	if (w[n - 2] == 'i' && w[n - 1] == 'j')
+		return 1;
+	return is_vowel(w[n - 2]) && is_vowel(w[n - 1]);
+}
+
+/* 1 when w[0..n) holds a vowel. */
+static int
+has_vowel(const char *w, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (is_vowel(w[i]))
+			return 1;
+	return 0;
+}
+
+/* Rule 2: -baar adjectives. Returns 1 when w is one (w is then final). */
+static int
+rule_baar(char *w, int *len)
+{
+	int n = *len;
+
+	if (n >= 11 && ends(w, n, "baarheden")) {
+		*len = n - 5;
+		return 1;
+	}
+	if (n >= 10 && ends(w, n, "baarheid")) {
+		*len = n - 4;
+		return 1;
+	}
+	if (n >= 7 && ends(w, n, "bare")) {
+		memcpy(w + n - 3, "aar", 3);  /* betaalbare */
+		return 1;
+	}
+	if (n >= 8 && ends(w, n, "baren")) {
+		memcpy(w + n - 4, "aar", 3);  /* dierbaren */
+		*len = n - 1;
+		return 1;
+	}
+	if (n >= 8 && ends(w, n, "baars")) {
+		*len = n - 1;
+		return 1;
+	}
+	return n >= 7 && ends(w, n, "baar");
+}
+
+/* Rule 3 helper, for w[0..p) + "etje": the base, or -1 when "etje" is not
+ * the suffix (pakketje is pakket + je). */
+static int
+etje_base(const char *w, int p)
+{
+	char c;
+
+	if (p < 2)
+		return -1;
+	c = w[p - 1];
+	if (p >= 3 && c == w[p - 2] && strchr("lmnrbgp", c) != NULL)
+		return p - 1;          /* balletje, mannetje, poppetje */
+	if (ends(w, p, "ng"))
+		return p;              /* ringetje, wandelingetje */
+	if (c == 'm' && ends_long_vowel(w, p - 1))
+		return p;              /* bloemetje */
+	return -1;
+}
+
+/* Rule 3 helper, for w[0..r) + "tje" where w[r-1] is l, n, r or w: 1 when
+ * the t belongs to the suffix (tuintje), 0 when to the base (kantje). */
+static int
+tje_after_sonorant(const char *w, int r)
+{
+	char before;
+
+	if (w[r - 1] == 'w' || r < 2)
+		return 1;              /* vrouwtje */
+	if (ends_long_vowel(w, r - 1))
+		return 1;              /* tuintje, stoeltje, deurtje */
+	before = w[r - 2];
+	if (!is_vowel(before))
+		return 1;              /* kerntje */
+	if (before == 'e' && has_vowel(w, r - 2))
+		return 1;              /* kamertje, winkeltje (unstressed e) */
+	return 0;                      /* kantje, hartje */
+}
+
+/* Rule 3: diminutives. Returns 1 when w was one (*len is then the base). */
+static int
+rule_diminutive(const char *w, int *len)
+{
+	int n = *len;
+	int b, r, e;
+
+	if (n >= 6 && ends(w, n, "jes"))
+		n--;                   /* maatjes -> maatje */
+	if (n < 5 || !ends(w, n, "je"))
+		return 0;
+	b = n - 2;                     /* w[0..b) is w minus "je" */
+	if (w[b - 1] == 't') {
+		r = b - 1;             /* w[0..r) is w minus "tje" */
+		if (w[r - 1] == 'e' && (e = etje_base(w, r - 1)) >= 0)
+			b = e;
+		else if (ends(w, r, "ie") || ends(w, r, "ij") ||
+		         ends(w, r, "au") || ends(w, r, "aai") ||
+		         ends(w, r, "ooi") || ends(w, r, "oei"))
+			b = r;         /* koffietje, rijtje, cadeautje */
+		else if (strchr("lnrw", w[r - 1]) != NULL &&
+		         tje_after_sonorant(w, r))
+			b = r;
+		/* else the t is the base's: maatje, feestje, kantje */
+	} else if (w[b - 1] == 'p' && b >= 4 && w[b - 2] == 'm' &&
+	           (ends_long_vowel(w, b - 2) || !is_vowel(w[b - 3]))) {
+		b--;                   /* boompje, filmpje; not lampje */
+	}
+	if (b < 2)
+		return 0;
+	*len = b;
+	return 1;
+}
+
+/* Rule 4: plurals Snowball does not take off. */
+static void
+rule_plural(const char *w, int *len)
+{
+	int n = *len;
+
+	if (n >= 6 && (ends(w, n, "eeen") || ends(w, n, "ieen")))
+		*len = n - 2;          /* ideeen, knieen, categorieen */
+	else if (n >= 6 && ends(w, n, "ies"))
+		*len = n - 1;          /* families */
+	else if (n >= 6 && ends(w, n, "eaus"))
+		*len = n - 1;          /* bureaus, niveaus */
+	else if (n >= 5 && ends(w, n, "es") &&
+	         strchr("tdngpvfz", w[n - 3]) != NULL)
+		*len = n - 1;          /* ziektes, cafes, machines */
+}
+
+/* Rule 5: Snowball, in place on w[0..n) (capacity cap). Returns the new
+ * length, or -1 on ENOMEM. */
+static int
+snowball(struct sb_stemmer *sb, char *w, int n, int cap)
+{
+	const sb_symbol *o = sb_stemmer_stem(sb, (const sb_symbol *)w, n);
+	int k;
+
+	if (o == NULL)
+		return -1;
+	k = sb_stemmer_length(sb);
+	if (k >= cap)
+		k = cap - 1;
+	memmove(w, o, (size_t)k);
+	return k;
+}
+
+/* Rule 6: final z/v -> s/f, then undouble a final double consonant. */
+static int
+post_fix(char *w, int n)
+{
+	if (n >= 3 && w[n - 2] != w[n - 1]) {
+		if (w[n - 1] == 'z')
+			w[n - 1] = 's';
+		else if (w[n - 1] == 'v')
+			w[n - 1] = 'f';
+	}
+	if (n >= 3 && w[n - 1] == w[n - 2] && !is_vowel(w[n - 1]))
+		n--;
+	return n;
+}
+
+/* Rule 7: 1 when the stem s[0..ns) must go through Snowball once more;
+ * plural_en/plural_ens say whether the word given to Snowball ended in
+ * -en / -ens. */
+static int
+needs_restem(int plural_en, int plural_ens, const char *s, int ns)
+{
+	char c;
+
+	if (plural_en && ns >= 3 && s[ns - 1] == 's') {
+		c = s[ns - 2];
+		return !is_vowel(c) && c != 's' && c != 'j';
+	}
+	return plural_ens && ns >= 4 && ends(s, ns, "en");
+}
+
+/* Stems a folded word of a-z letters, n <= NL_MAX_STEM. Writes the NUL-ended
+ * token to out. Returns its length, or -1 on ENOMEM or when out is small. */
+static int
+stem_ascii(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
+{
+	char buf[NL_STEM_BUF];
+	int len = n, ex, en, ens;
+
+	memcpy(buf, w, (size_t)n);
+	ex = apply_exception(buf, &len, (int)sizeof(buf));
+	if (ex & 2)
+		goto done;
+	if (ex == 0) {
+		if (rule_baar(buf, &len))
+			goto done;
+		if (!rule_diminutive(buf, &len))
+			rule_plural(buf, &len);
+	}
+	en = ends(buf, len, "en");
+	ens = ends(buf, len, "ens");
+	len = snowball(t->sb, buf, len, (int)sizeof(buf));
+	if (len < 0)
+		return -1;
+	len = post_fix(buf, len);
+	if (needs_restem(en, ens, buf, len)) {
+		len = snowball(t->sb, buf, len, (int)sizeof(buf));
+		if (len < 0)
+			return -1;
+		len = post_fix(buf, len);
+	}
+done:
+	if (is_stop_stem(t, buf, len) && !nl_is_stopword(w, n))
+		buf[len++] = '_';      /* rule 8 */
+	if (len >= outsz)
+		return -1;
+	memcpy(out, buf, (size_t)len);
+	out[len] = '\0';
+	return len;
+}
+
+/* 1 when w[0..n) is all a-z. */
+static int
+is_az(const char *w, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/* Stems the folded word w[0..n) into out (NUL-ended): words that are not
+ * all a-z, or longer than NL_MAX_STEM, are copied. Returns the length, or
+ * -1 on ENOMEM or when out is too small. */
+static int
+stem_word(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
+{
+	if (n > 0 && n <= NL_MAX_STEM && is_az(w, n))
+		return stem_ascii(t, w, n, out, outsz);
+	if (n >= outsz)
+		return -1;
+	memcpy(out, w, (size_t)n);
+	out[n] = '\0';
+	return n;
+}
+
+/* ---- characters and folding ------------------------------------------------- */
+
+enum { CL_SEP, CL_WORD, CL_APOS, CL_HYPHEN, CL_SKIP };
+
+/* Decodes the character at s[pos] (pos < len) into *cp; returns its size.
+ * An invalid byte gives *cp = -1 and size 1. */
+static int
+next_char(const char *s, int len, int pos, utf8proc_int32_t *cp)
+{
+	unsigned char c = (unsigned char)s[pos];
+	utf8proc_ssize_t n;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos, len - pos, cp);
+	if (n <= 0) {
+		*cp = -1;
+		return 1;
+	}
+	return (int)n;
+}
+
+static int
+is_ascii_alnum(utf8proc_int32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* 1 for letters, marks and digits (categories L, M, N). */
+static int
+is_word_cat(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+static int
+is_letter(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat;
+
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int
+char_class(utf8proc_int32_t cp)
+{
+	if (cp < 0)
+		return CL_SEP;
+	if (cp < 0x80) {
+		if (is_ascii_alnum(cp))
+			return CL_WORD;
+		if (cp == '\'' || cp == '`')
+			return CL_APOS;
+		return cp == '-' ? CL_HYPHEN : CL_SEP;
+	}
+	switch (cp) {
+	case 0x2018: case 0x2019: case 0x02BC: case 0x00B4:
+		return CL_APOS;        /* quotes, modifier apostrophe, acute */
+	case 0x2010: case 0x2011:
+		return CL_HYPHEN;      /* hyphen, non-breaking hyphen */
+	case 0x00AD: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+		return CL_SKIP;        /* soft hyphen, ZWNJ, ZWJ, word joiners */
+	default:
+		return is_word_cat(cp) ? CL_WORD : CL_SEP;
+	}
+}
+
+/* Letters without a decomposition that still lose their stroke. */
+static const char *
+fold_special(utf8proc_int32_t cp)
+{
+	switch (cp) {
+	case 0x0141: case 0x0142: return "l";   /* L with stroke (Polish) */
+	case 0x0131:              return "i";   /* dotless i (Turkish) */
+	case 0x00D8: case 0x00F8: return "o";   /* o with stroke */
+	case 0x0110: case 0x0111: return "d";   /* d with stroke */
+	case 0x00C6: case 0x00E6: return "ae";
+	case 0x0152: case 0x0153: return "oe";
+	case 0x0126: case 0x0127: return "h";
+	case 0x0166: case 0x0167: return "t";
+	default:                  return NULL;
+	}
+}
+
+/* Folds one letter/digit/mark into dst (room bytes). Returns the bytes
+ * written (0 when the character folds to nothing, as marks do), or -1
+ * when it does not fit. */
+static int
+fold_char(utf8proc_int32_t cp, char *dst, int room)
+{
+	utf8proc_int32_t dec[NL_DECOMP_MAX];
+	utf8proc_ssize_t nd;
+	const char *sp;
+	int used = 0, bound = 0;
+
+	if (cp < 0x80) {
+		if (room < 1)
+			return -1;
+		dst[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		return 1;
+	}
+	if ((sp = fold_special(cp)) != NULL) {
+		int k = (int)strlen(sp);
+
+		if (k > room)
+			return -1;
+		memcpy(dst, sp, (size_t)k);
+		return k;
+	}
+	nd = utf8proc_decompose_char(cp, dec, NL_DECOMP_MAX,
+	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+	    UTF8PROC_STRIPMARK | UTF8PROC_IGNORE, &bound);
+	if (nd < 0 || nd > NL_DECOMP_MAX)
+		return 0;
+	for (utf8proc_ssize_t i = 0; i < nd; i++) {
+		utf8proc_uint8_t tmp[4];
+		int k;
+
+		if (!is_word_cat(dec[i]))
+			continue;      /* e.g. the fraction slash of 1/2 */
+		k = (int)utf8proc_encode_char(dec[i], tmp);
+		if (used + k > room)
+			return -1;
+		memcpy(dst + used, tmp, (size_t)k);
+		used += k;
+	}
+	return used;
+}
+
+/* One run of letters/digits, folded. */
+struct seg {
+	char fold[NL_MAX_TOKEN];   /* NUL-ended */
+	int nfold;
+	int start, end;            /* byte span in the text */
+	int alpha;                 /* holds a letter */
+	int full;                  /* fold is cut at NL_MAX_TOKEN */
+};
+
+static void
+seg_append(struct seg *sg, utf8proc_int32_t cp)
+{
+	int k;
+
+	if (is_letter(cp))
+		sg->alpha = 1;
+	if (sg->full)
+		return;
+	k = fold_char(cp, sg->fold + sg->nfold, NL_MAX_TOKEN - 1 - sg->nfold);
+	if (k < 0)
+		sg->full = 1;
+	else
+		sg->nfold += k;
+}
+
+static int
+word_at(const char *s, int len, int pos)
+{
+	utf8proc_int32_t cp;
+
+	if (pos >= len)
+		return 0;
+	next_char(s, len, pos, &cp);
+	return char_class(cp) == CL_WORD;
+}
+
+/*
+ * Scans one segment starting at the word character at s[pos]: letters,
+ * digits and marks, skipping CL_SKIP characters and apostrophes between
+ * word characters, except that a final 's ends it and is dropped. Returns
+ * the position after it.
+ */
+static int
+scan_segment(const char *s, int len, int pos, struct seg *sg)
+{
+	utf8proc_int32_t cp, cp2;
+	int n, n2, cl;
+
+	sg->nfold = 0;
+	sg->alpha = 0;
+	sg->full = 0;
+	sg->start = pos;
+	while (pos < len) {
+		n = next_char(s, len, pos, &cp);
+		cl = char_class(cp);
+		if (cl == CL_WORD) {
+			seg_append(sg, cp);
+		} else if (cl == CL_APOS) {
+			if (!word_at(s, len, pos + n))
+				break;
+			n2 = next_char(s, len, pos + n, &cp2);
+			if ((cp2 == 's' || cp2 == 'S') &&
+			    !word_at(s, len, pos + n + n2)) {
+				pos += n + n2;  /* auto's: drop the 's */
+				break;
+			}
+		} else if (cl != CL_SKIP) {
+			break;
+		}
+		pos += n;
+	}
+	sg->end = pos;
+	sg->fold[sg->nfold] = '\0';
+	return pos;
+}
+
+/* 1 when s[pos] is a hyphen followed by a word character; *next is then
+ * the position after the hyphen. */
+static int
+hyphen_joins(const char *s, int len, int pos, int *next)
+{
+	utf8proc_int32_t cp;
+	int n;
+
+	if (pos >= len)
+		return 0;
+	n = next_char(s, len, pos, &cp);
+	if (char_class(cp) != CL_HYPHEN || !word_at(s, len, pos + n))
+		return 0;
+	*next = pos + n;
+	return 1;
+}
+
+/* ---- emitting tokens ---------------------------------------------------------- */
+
+/* The state of one tokenizer run. */
+struct run {
+	struct nl_tokenizer *t;
+	const char *text;
+	int len;
+	int prefix;                /* FTS5 prefix query: folded form first */
+	nl_token_ex_cb cb;
+	void *ctx;
+	char last[NL_MAX_TOKEN];   /* the token emitted last */
+	int nlast;
+};
+
+/* Passes one token on, dropping a colocated token equal to the one before. */
+static int
+emit(struct run *r, int flags, const char *tok, int n, int start, int end)
+{
+	if ((flags & NL_TOK_COLOCATED) && n == r->nlast &&
+	    memcmp(tok, r->last, (size_t)n) == 0)
+		return 0;
+	memcpy(r->last, tok, (size_t)n);
+	r->nlast = n;
+	return r->cb(r->ctx, flags, tok, n, start, end);
+}
+
+/* Emits the token(s) of one folded word. In prefix mode the folded form
+ * comes first and the stem, if different, colocated: a stem may be longer
+ * or differ from the typed prefix (bev* must not become bef*). */
+static int
+emit_word(struct run *r, const char *fold, int nfold, int flags, int start,
+          int end)
+{
+	char stem[NL_MAX_TOKEN];
+	int ns, rc;
+
+	if (nl_is_stopword(fold, nfold))
+		flags |= NL_TOK_STOPWORD;
+	ns = stem_word(r->t, fold, nfold, stem, (int)sizeof(stem));
+	if (ns < 0)
+		return SQLITE_NOMEM;
+	if (!r->prefix)
+		return emit(r, flags, stem, ns, start, end);
+	rc = emit(r, flags, fold, nfold, start, end);
+	if (rc == 0)
+		rc = emit(r, flags | NL_TOK_COLOCATED, stem, ns, start, end);
+	return rc;
+}
+
+/*
+ * Scans one group of segments joined by single hyphens, starting at the
+ * word character at *pos: emits each segment, then the joined form
+ * colocated with the last one when there are two or more segments, one of
+ * them holds a letter, and the joined form fits in NL_MAX_STEM.
+ */
+static int
+scan_group(struct run *r, int *pos)
+{
+	struct seg sg;
+	char joined[NL_MAX_STEM];
+	int njoined = 0, nseg = 0, alpha = 0, fits = 1;
+	int start = *pos, p = *pos, rc;
+
+	for (;;) {
+		p = scan_segment(r->text, r->len, p, &sg);
+		if (sg.nfold > 0) {
+			rc = emit_word(r, sg.fold, sg.nfold, 0, sg.start,
+			    sg.end);
+			if (rc != 0)
+				return rc;
+			nseg++;
+			alpha |= sg.alpha;
+			if (fits && !sg.full && njoined + sg.nfold <= NL_MAX_STEM) {
+				memcpy(joined + njoined, sg.fold,
+				    (size_t)sg.nfold);
+				njoined += sg.nfold;
+			} else {
+				fits = 0;
+			}
+		}
+		if (!hyphen_joins(r->text, r->len, p, &p))
+			break;
+	}
+	*pos = p;
+	if (nseg < 2 || !alpha || !fits)
+		return 0;
+	return emit_word(r, joined, njoined, NL_TOK_COLOCATED, start, sg.end);
+}
+
+static int
+run_text(struct run *r)
+{
+	utf8proc_int32_t cp;
+	int pos = 0, n, rc;
+
+	while (pos < r->len) {
+		n = next_char(r->text, r->len, pos, &cp);
+		if (char_class(cp) != CL_WORD) {
+			pos += n;
+			continue;
+		}
+		rc = scan_group(r, &pos);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+run_init(struct run *r, struct nl_tokenizer *t, const char *text, int len,
+         nl_token_ex_cb cb, void *ctx)
+{
+	if (t == NULL || cb == NULL || (text == NULL && len != 0))
+		return SQLITE_MISUSE;
+	if (len < 0)
+		len = (int)strlen(text);
+	r->t = t;
+	r->text = text;
+	r->len = len;
+	r->prefix = 0;
+	r->cb = cb;
+	r->ctx = ctx;
+	r->nlast = 0;
+	return SQLITE_OK;
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+static int
+cmp_stop_stem(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Fills t->stop_stems (rule 8). Stop words never look at that table, so
+ * it can be made with stem_ascii(). Returns 0, or -1 on ENOMEM. */
+static int
+make_stop_stems(struct nl_tokenizer *t)
+{
+	for (size_t i = 0; i < NL_NSTOP; i++) {
+		const char *w = nl_stopwords[i];
+		size_t n = strlen(w);
+
+		if (n > NL_STOP_MAXLEN || stem_ascii(t, w, (int)n,
+		    t->stop_stems[i], NL_STOPSTEM_MAX) < 0)
+			return -1;
+	}
+	qsort(t->stop_stems, NL_NSTOP, NL_STOPSTEM_MAX, cmp_stop_stem);
+	return 0;
+}
+
+struct nl_tokenizer *
+nl_tokenizer_new(void)
+{
+	struct nl_tokenizer *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->sb = sb_stemmer_new("dutch", NULL);
+	if (t->sb == NULL || make_stop_stems(t) != 0)
+		goto fail;
+	return t;
+fail:
+	nl_tokenizer_free(t);
+	return NULL;
+}
+
+void
+nl_tokenizer_free(struct nl_tokenizer *t)
+{
+	if (t == NULL)
+		return;
+	if (t->sb != NULL)
+		sb_stemmer_delete(t->sb);
+	free(t);
+}
+
+int
+nl_tokenizer_run(struct nl_tokenizer *t, const char *text, int len,
+                 nl_token_ex_cb cb, void *ctx)
+{
+	struct run r;
+	int rc = run_init(&r, t, text, len, cb, ctx);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	return run_text(&r);
+}
+
+int
+nl_tokenize_ex(const char *text, int len, nl_token_ex_cb cb, void *ctx)
+{
+	struct nl_tokenizer *t = nl_tokenizer_new();
+	int rc;
+
+	if (t == NULL)
+		return SQLITE_NOMEM;
+	rc = nl_tokenizer_run(t, text, len, cb, ctx);
+	nl_tokenizer_free(t);
+	return rc;
+}
+
+/* Adapts an nl_token_cb to an nl_token_ex_cb. */
+struct plain_cb {
+	nl_token_cb cb;
+	void *ctx;
+};
+
+static int
+plain_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	struct plain_cb *p = ctx;
+
+	(void)flags;
+	return p->cb(p->ctx, tok, n, start, end);
+}
+
+int
+nl_tokenize(const char *text, int len, nl_token_cb cb, void *ctx)
+{
+	struct plain_cb p = { cb, ctx };
+
+	if (cb == NULL)
+		return SQLITE_MISUSE;
+	return nl_tokenize_ex(text, len, plain_token, &p);
+}
+
+int
+nl_fold_word(const char *word, int len, char *out, int outsz)
+{
+	struct seg sg;
+	utf8proc_int32_t cp, cp2;
+	int pos = 0, n, n2, cl;
+
+	if (word == NULL || out == NULL || outsz <= 0)
+		return -1;
+	if (len < 0)
+		len = (int)strlen(word);
+	sg.nfold = sg.alpha = sg.full = 0;
+	while (pos < len) {
+		n = next_char(word, len, pos, &cp);
+		cl = char_class(cp);
+		if (cl == CL_APOS && pos + n < len) {
+			n2 = next_char(word, len, pos + n, &cp2);
+			if ((cp2 == 's' || cp2 == 'S') &&
+			    !word_at(word, len, pos + n + n2))
+				break;  /* a final 's */
+		}
+		if (cl == CL_WORD)
+			seg_append(&sg, cp);
+		pos += n;
+	}
+	if (sg.nfold >= outsz)
+		return -1;
+	memcpy(out, sg.fold, (size_t)sg.nfold);
+	out[sg.nfold] = '\0';
+	return sg.nfold;
+}
+
+int
+nl_tokenizer_normalize(struct nl_tokenizer *t, const char *word, int len,
+                       char *out, int outsz)
+{
+	char fold[NL_MAX_TOKEN];
+	int n;
+
+	if (t == NULL)
+		return -1;
+	n = nl_fold_word(word, len, fold, (int)sizeof(fold));
+	if (n < 0 || out == NULL || outsz <= 0)
+		return -1;
+	if (n == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	return stem_word(t, fold, n, out, outsz);
+}
+
+int
+nl_normalize_word(const char *word, int len, char *out, int outsz)
+{
+	struct nl_tokenizer *t = nl_tokenizer_new();
+	int n;
+
+	if (t == NULL)
+		return -1;
+	n = nl_tokenizer_normalize(t, word, len, out, outsz);
+	nl_tokenizer_free(t);
+	return n;
+}
+
+/* ---- FTS5 glue ----------------------------------------------------------------- */
+
+/* An Fts5Tokenizer is a struct nl_tokenizer. The tokenizer takes no
+ * arguments: tokenize='dutch'. */
+static int
+fts5_create(void *udata, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	struct nl_tokenizer *t;
+
+	(void)udata;
+	(void)argv;
+	*out = NULL;
+	if (argc > 0)
+		return SQLITE_ERROR;
+	t = nl_tokenizer_new();
+	if (t == NULL)
+		return SQLITE_NOMEM;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+static void
+fts5_delete(Fts5Tokenizer *p)
+{
+	nl_tokenizer_free((struct nl_tokenizer *)p);
+}
+
+struct fts5_cb {
+	void *ctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+};
+
+static int
+fts5_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	struct fts5_cb *f = ctx;
+
+	return f->xToken(f->ctx,
+	    (flags & NL_TOK_COLOCATED) ? FTS5_TOKEN_COLOCATED : 0,
+	    tok, n, start, end);
+}
+
+static int
+fts5_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
+              int len, int (*xToken)(void *, int, const char *, int, int, int))
+{
+	struct fts5_cb f = { ctx, xToken };
+	struct run r;
+	int rc;
+
+	if (len <= 0)
+		return SQLITE_OK;
+	rc = run_init(&r, (struct nl_tokenizer *)p, text, len, fts5_token, &f);
+	if (rc != SQLITE_OK)
+		return rc;
+	r.prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+	return run_text(&r);
+}
+
+int
+nl_tokenizer_register(sqlite3 *db)
+{
+	fts5_tokenizer tok = { fts5_create, fts5_delete, fts5_tokenize };
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (db == NULL)
+		return SQLITE_MISUSE;
+	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	rc = sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_step(st);
+	rc = sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (api == NULL || api->iVersion < 2)
+		return SQLITE_ERROR;
+	return api->xCreateTokenizer(api, NL_TOKENIZER_NAME, NULL, &tok, NULL);
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
