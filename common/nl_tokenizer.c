@@ -52,6 +52,7 @@
 #include "nl_tokenizer.h"
 
 #include <libstemmer.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -59,7 +60,7 @@
 #define NL_STEM_BUF   (NL_MAX_STEM + 16)  /* room for table replacements */
 #define NL_DECOMP_MAX 32                  /* code points from one fold */
 
-/* ---- stop words ----------------------------------------------------------- */
+/* ---- stop words ---------------------------------------------------------- */
 
 /* Folded function words, sorted (strcmp). Not in it on purpose: alleen,
  * samen, hulp, zelf, zonder, which carry meaning in this domain. The single
@@ -95,17 +96,19 @@ struct nl_tokenizer {
 	char stop_stems[NL_NSTOP][NL_STOPSTEM_MAX];
 };
 
-/* Compares w (n bytes) with the NUL-ended s as strcmp would. */
+/* Compares w (n bytes) with the NUL-ended s as strcmp would. The words
+ * are short: a byte loop beats strlen + memcmp. */
 static int
 cmp_n(const char *w, int n, const char *s)
 {
-	size_t ls = strlen(s);
-	size_t m = (size_t)n < ls ? (size_t)n : ls;
-	int c = memcmp(w, s, m);
+	int i;
 
-	if (c != 0)
-		return c;
-	return ((size_t)n > ls) - ((size_t)n < ls);
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (w[i] != s[i])
+			return (unsigned char)w[i] - (unsigned char)s[i];
+	if (i < n)
+		return 1;              /* s is a prefix of w */
+	return s[i] != '\0' ? -1 : 0;
 }
 
 int
@@ -151,7 +154,7 @@ is_stop_stem(const struct nl_tokenizer *t, const char *w, int n)
 	return 0;
 }
 
-/* ---- exception table ------------------------------------------------------ */
+/* ---- exception table ----------------------------------------------------- */
 
 #define EX_FROZEN 1  /* the result is the final token */
 
@@ -261,7 +264,8 @@ find_exception(const char *w, int n)
 		const struct nl_exception *e = &nl_exceptions[lo];
 		size_t k = (size_t)e->klen;
 
-		if (k <= (size_t)n && k > bestlen && w[n - 2] == e->key[k - 2] &&
+		if (k <= (size_t)n && k > bestlen &&
+		    w[n - 2] == e->key[k - 2] &&
 		    memcmp(w + n - k, e->key, k) == 0) {
 			best = e;
 			bestlen = k;
@@ -270,9 +274,11 @@ find_exception(const char *w, int n)
 	return best;
 }
 
+enum { EXM_NONE, EXM_MATCH, EXM_FROZEN };
+
 /* Applies the exception table to buf[0..*len) (capacity cap). Tries the
- * word, then a diminutive plural without its s (kaartjes). Returns 0 when
- * nothing matched, else 1 | (EX_FROZEN << 1 when frozen). */
+ * word, then a diminutive plural without its s (kaartjes). Returns
+ * EXM_NONE, EXM_MATCH, or EXM_FROZEN for a match whose result is final. */
 static int
 apply_exception(char *buf, int *len, int cap)
 {
@@ -285,17 +291,17 @@ apply_exception(char *buf, int *len, int cap)
 		e = find_exception(buf, n);
 	}
 	if (e == NULL)
-		return 0;
+		return EXM_NONE;
 	k = e->klen;
 	r = e->rlen;
 	if (n - k + r >= cap)
-		return 0;
+		return EXM_NONE;
 	memcpy(buf + n - k, e->repl, (size_t)r);
 	*len = n - k + r;
-	return 1 | (e->flags & EX_FROZEN ? 2 : 0);
+	return (e->flags & EX_FROZEN) ? EXM_FROZEN : EXM_MATCH;
 }
 
-/* ---- stemming rules --------------------------------------------------------- */
+/* ---- stemming rules ------------------------------------------------------ */
 
 static int
 is_vowel(char c)
@@ -517,9 +523,9 @@ stem_ascii(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
 
 	memcpy(buf, w, (size_t)n);
 	ex = apply_exception(buf, &len, (int)sizeof(buf));
-	if (ex & 2)
+	if (ex == EXM_FROZEN)
 		goto done;
-	if (ex == 0) {
+	if (ex == EXM_NONE) {
 		if (rule_baar(buf, &len))
 			goto done;
 		if (!rule_diminutive(buf, &len))
@@ -572,7 +578,7 @@ stem_word(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
 	return n;
 }
 
-/* ---- characters and folding ------------------------------------------------- */
+/* ---- characters and folding ---------------------------------------------- */
 
 enum { CL_SEP, CL_WORD, CL_APOS, CL_HYPHEN, CL_SKIP };
 
@@ -641,7 +647,7 @@ char_class(utf8proc_int32_t cp)
 	case 0x2010: case 0x2011:
 		return CL_HYPHEN;      /* hyphen, non-breaking hyphen */
 	case 0x00AD: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
-		return CL_SKIP;        /* soft hyphen, ZWNJ, ZWJ, word joiners */
+		return CL_SKIP;        /* soft hyphen, ZWNJ, ZWJ, WJ, BOM */
 	default:
 		return is_word_cat(cp) ? CL_WORD : CL_SEP;
 	}
@@ -802,7 +808,7 @@ hyphen_joins(const char *s, int len, int pos, int *next)
 	return 1;
 }
 
-/* ---- emitting tokens ---------------------------------------------------------- */
+/* ---- emitting tokens ----------------------------------------------------- */
 
 /* The state of one tokenizer run. */
 struct run {
@@ -874,7 +880,8 @@ scan_group(struct run *r, int *pos)
 				return rc;
 			nseg++;
 			alpha |= sg.alpha;
-			if (fits && !sg.full && njoined + sg.nfold <= NL_MAX_STEM) {
+			if (fits && !sg.full &&
+			    njoined + sg.nfold <= NL_MAX_STEM) {
 				memcpy(joined + njoined, sg.fold,
 				    (size_t)sg.nfold);
 				njoined += sg.nfold;
@@ -928,7 +935,7 @@ run_init(struct run *r, struct nl_tokenizer *t, const char *text, int len,
 	return SQLITE_OK;
 }
 
-/* ---- public API -------------------------------------------------------------- */
+/* ---- public API ---------------------------------------------------------- */
 
 static int
 cmp_stop_stem(const void *a, const void *b)
@@ -937,7 +944,8 @@ cmp_stop_stem(const void *a, const void *b)
 }
 
 /* Fills t->stop_stems (rule 8). Stop words never look at that table, so
- * it can be made with stem_ascii(). Returns 0, or -1 on ENOMEM. */
+ * it can be made with stem_ascii(). Returns 0, or -1 on ENOMEM or when a
+ * stop word is longer than NL_STOP_MAXLEN (a bug in the list). */
 static int
 make_stop_stems(struct nl_tokenizer *t)
 {
@@ -1093,7 +1101,52 @@ nl_normalize_word(const char *word, int len, char *out, int outsz)
 	return n;
 }
 
-/* ---- FTS5 glue ----------------------------------------------------------------- */
+/* Text for nl_tokenizer_fingerprint(): one or more words per rule. */
+static const char nl_probe[] =
+    "Huisartsen maatjes buurthuizen wandelingen koren volkstuintjes "
+    "taalcaf\xc3\xa9s kinderen buurtcentra idee\xc3\xabn families ziektes "
+    "bureaus brieven cursussen mensen plaatsen huishoudens betaalbare "
+    "ouderen rekeningen overheid boompje balletje ringetje koffietje "
+    "praatje kantje tuintje kamertje zalen e-mail ma-vr auto's z'n "
+    "\xc4\xb2ssel \xc5\x81\xc3\xb3d\xc5\xba Kad\xc4\xb1nlar "
+    "ontmoeting eenzaamheid vrijwilligers 2026";
+
+struct fnv {
+	unsigned long long h;
+};
+
+static int
+fnv_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	struct fnv *f = ctx;
+
+	(void)start;
+	(void)end;
+	for (int i = 0; i < n; i++) {
+		f->h ^= (unsigned char)tok[i];
+		f->h *= 0x100000001b3ULL;
+	}
+	f->h ^= (flags & NL_TOK_COLOCATED) ? 0x1fU : 0x1eU;  /* separator */
+	f->h *= 0x100000001b3ULL;
+	return 0;
+}
+
+int
+nl_tokenizer_fingerprint(char out[17])
+{
+	struct fnv f = { 0xcbf29ce484222325ULL };
+	int rc;
+
+	fnv_token(&f, 0, NL_TOKENIZER_VERSION,
+	    (int)sizeof(NL_TOKENIZER_VERSION) - 1, 0, 0);
+	rc = nl_tokenize_ex(nl_probe, (int)sizeof(nl_probe) - 1, fnv_token, &f);
+	if (rc != 0)
+		return rc;
+	snprintf(out, 17, "%016llx", f.h);
+	return 0;
+}
+
+/* ---- FTS5 glue ----------------------------------------------------------- */
 
 /* An Fts5Tokenizer is a struct nl_tokenizer. The tokenizer takes no
  * arguments: tokenize='dutch'. */

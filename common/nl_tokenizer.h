@@ -24,7 +24,10 @@
  *   stem    only words of a-z letters up to NL_MAX_STEM bytes; others are
  *           emitted folded. An exception table and plural/diminutive rules
  *           run in front of Snowball "dutch" (libstemmer), and a few fixes
- *           after it; nl_tokenizer.c documents each rule.
+ *           after it; nl_tokenizer.c documents each rule. A content word
+ *           whose stem equals a stop word's stem gets "_" appended (mensen
+ *           -> men_, while men -> men), so the two never share a token.
+ *           Tokens are lower-case; "_" is their only non-alphanumeric byte.
  *
  * Stop words are never dropped here; the query side asks nl_is_stopword()
  * or reads NL_TOK_STOPWORD. Stemming changes what is stored in an index:
@@ -42,7 +45,8 @@
 #include <sqlite3.h>
 
 #define NL_TOKENIZER_NAME    "dutch"
-#define NL_TOKENIZER_VERSION "1"   /* bump when output changes: stored in the index */
+/* Bump the version when the output changes: it is stored in the index. */
+#define NL_TOKENIZER_VERSION "1"
 
 #define NL_MAX_STEM  64   /* longer folded words are emitted unstemmed */
 #define NL_MAX_TOKEN 256  /* buffer size for one token, NUL included */
@@ -90,6 +94,13 @@ int nl_fold_word(const char *word, int len, char *out, int outsz);
  * het, een, en, van, ik, mijn, z'n (as "zn"); 0 otherwise. Words that carry
  * meaning in this domain (alleen, samen, hulp, zelf, zonder) are not in it. */
 int nl_is_stopword(const char *folded, int len);
+
+/* Writes into out (17 bytes) 16 hex digits hashing the tokens of a fixed
+ * probe text that exercises every rule, with NL_TOKENIZER_VERSION. Store it
+ * beside the index: if it differs at start-up, the tokenizer (or the
+ * libstemmer underneath it, e.g. Snowball 3's new "dutch") changed and the
+ * index must be rebuilt. Returns 0 or SQLITE_NOMEM. */
+int nl_tokenizer_fingerprint(char out[17]);
 
 /* A reusable tokenizer for one thread: owns a stemmer. */
 struct nl_tokenizer;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- UTF-8 ---------------------------------------------------------------- */
+/* ---- UTF-8 -------------------------------------------------------------- */
 
 size_t
 utf8_decode(const char *str, size_t n, uint32_t *cp)
@@ -150,7 +150,7 @@ cp1252_to_utf8(const char *s, size_t n, size_t *outlen)
 	return out;
 }
 
-/* ---- trimming and ASCII case ------------------------------------------- */
+/* ---- trimming and ASCII case -------------------------------------------- */
 
 static int
 is_ascii_space(unsigned char c)
@@ -234,7 +234,7 @@ ascii_lower(char *s)
 		*s = (char)ascii_tolower((unsigned char)*s);
 }
 
-/* ---- postcodes, dates, numbers, ids -------------------------------------- */
+/* ---- postcodes, dates, numbers, ids ------------------------------------- */
 
 static int
 is_digit(int c)

@@ -197,7 +197,7 @@ nomem:
 	return -1;
 }
 
-/* ---- building the vocabulary ------------------------------------------- */
+/* ---- building the vocabulary -------------------------------------------- */
 
 /* Index of the column named name in the header row, or -1. */
 static int
@@ -520,7 +520,7 @@ vocab_free(struct vocab *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* ---- lookups --------------------------------------------------------------- */
+/* ---- lookups ------------------------------------------------------------ */
 
 /* 1 when the NUL-ended word equals s[0..n) ignoring ASCII case. */
 static int

@@ -63,7 +63,7 @@ struct build_ctx {
 	char show[3][SHOW_CHARS * 4 + 8];
 };
 
-/* ---- messages ------------------------------------------------------------- */
+/* ---- messages ----------------------------------------------------------- */
 
 /* s made fit for a message in buffer slot: invalid bytes and controls
  * become '?' (tab and line breaks a space), at most SHOW_CHARS characters
@@ -147,7 +147,7 @@ warn(struct build_ctx *c, const char *fmt, ...)
 	return 0;
 }
 
-/* ---- context ---------------------------------------------------------------- */
+/* ---- context ------------------------------------------------------------ */
 
 struct build_ctx *
 build_ctx_new(const struct vocab *v, struct diag *d)
@@ -238,7 +238,7 @@ def_index(const struct build_ctx *c, const char *name)
 	return (size_t)(field_lookup(name) - c->defs);
 }
 
-/* ---- values ---------------------------------------------------------------- */
+/* ---- values ------------------------------------------------------------- */
 
 /* Skips the record when s[0..n) is no valid UTF-8 or holds a control
  * character other than tab and line breaks (C0, DEL, C1). */
@@ -321,7 +321,7 @@ single(struct build_ctx *c, const char *name, char **out)
 			return -1;
 	}
 	if (count > 1)
-		return warn(c, "veld %s staat er meer dan een keer in; de eerste "
+		return warn(c, "veld %s staat er meer dan één keer in; de eerste "
 		    "waarde telt", name);
 	return 0;
 }
@@ -541,7 +541,7 @@ date_field(struct build_ctx *c, const char *name, char **dst)
 	return 0;
 }
 
-/* ---- the fields, in table order --------------------------------------------- */
+/* ---- the fields, in table order ----------------------------------------- */
 
 static int
 build_id(struct build_ctx *c)

@@ -194,10 +194,13 @@ route_search(struct http_server *s, struct MHD_Connection *con,
 	}
 	if (search_req_build(&g->model, pl, &req, &p) != 0)
 		goto problem;
+	conn_set_budget(c, s->cfg.query_ms);
 	if (search_run(&g->model, c, &req, &res, &p) != 0) {
+		conn_set_budget(c, 0);
 		search_req_free(&req);
 		goto problem;
 	}
+	conn_set_budget(c, 0);
 	body = html ? html_search(&g->model, c, &req, &res) :
 	    json_search(&g->model, c, &req, &res);
 	search_res_free(&res);

@@ -26,6 +26,7 @@ enum { EXIT_USAGE = 64 };
 
 struct options {
 	const char *index_path;
+	int check_only;
 	struct http_config http;
 };
 
@@ -39,7 +40,9 @@ usage(FILE *f)
 	    "  --threads N          werkthreads (4)\n"
 	    "  --max-connections N  verbindingen in totaal (512)\n"
 	    "  --max-per-ip N       verbindingen per IP-adres (32)\n"
-	    "  --timeout S          sluit stille verbindingen na S seconden (10)\n",
+	    "  --timeout S          sluit stille verbindingen na S seconden (10)\n"
+	    "  --query-timeout MS   breek een zoekvraag af na MS milliseconden (2000)\n"
+	    "  --check              controleer alleen of de index te gebruiken is\n",
 	    f);
 }
 
@@ -66,6 +69,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "max-per-ip", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "query-timeout", required_argument, NULL, 'Q' },
+		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -79,6 +84,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->http.timeout_s = 10;
 	o->http.mem_limit = 64 * 1024;
 	o->http.max_target = 16 * 1024;
+	o->http.query_ms = 2000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -96,6 +102,8 @@ parse_options(int argc, char **argv, struct options *o)
 			bad |= parse_uint(optarg, 0, 100000, &o->http.per_ip_limit);
 			break;
 		case 'T': bad |= parse_uint(optarg, 1, 3600, &o->http.timeout_s); break;
+		case 'Q': bad |= parse_uint(optarg, 1, 600000, &o->http.query_ms); break;
+		case 'C': o->check_only = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default:
 			fprintf(stderr, "searchd: onbekende of onvolledige optie %s\n",
@@ -111,7 +119,7 @@ parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "searchd: onverwacht argument %s\n", argv[optind]);
 		return -1;
 	}
-	if (o->index_path == NULL || !have_port) {
+	if (o->index_path == NULL || (!have_port && !o->check_only)) {
 		fputs("searchd: --index en --port zijn verplicht\n", stderr);
 		return -1;
 	}
@@ -143,6 +151,13 @@ main(int argc, char **argv)
 	if (store_open(&store, o.index_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "searchd: %s\n", err);
 		return 1;
+	}
+	if (o.check_only) {
+		printf("index %s is in orde: %u vermeldingen, %u actief\n",
+		    o.index_path, store.current->model.n,
+		    store.current->model.nactive);
+		store_close(&store);
+		return 0;
 	}
 	if (store_start_watcher(&store) != 0 ||
 	    http_start(&http, &o.http, &store, err, sizeof(err)) != 0) {

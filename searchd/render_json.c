@@ -91,7 +91,7 @@ result_item(const struct model *m, struct conn *c, const struct hit *h,
 	json_object_set_new(o, "welzijnOpRecept",
 	    json_boolean(sqlite3_column_int(st, 10)));
 	json_object_set_new(o, "gecontroleerd", col_str(st, 11));
-	if (best < 0)
+	if (best > 0)
 		json_object_set_new(o, "score", json_real(h->score / best));
 out:
 	sqlite3_reset(st);
@@ -149,6 +149,12 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 		json_array_append_new(list, item);
 	}
 	json_object_set_new(o, "resultaten", list);
+	if (r->q != NULL) {
+		json_object_set_new(o, "gezocht", json_string(r->plan.gezocht));
+		if (r->plan.bedoelt != NULL)
+			json_object_set_new(o, "bedoeltU",
+			    json_string(r->plan.bedoelt));
+	}
 	for (int f = 0; f < 5; f++) {
 		enum dim_id d = SEARCH_FACETS[f];
 		json_object_set_new(facets, model_dim_param(d),

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <utf8proc.h>
 
 const enum dim_id SEARCH_FACETS[5] = {
 	D_THEMA, D_DOELGROEP, D_WIJK, D_GEMEENTE, D_SOORT
@@ -27,146 +26,40 @@ is_facet(enum dim_id d)
 
 /* ---- the free text ------------------------------------------------------ */
 
-static int
-is_space_cp(utf8proc_int32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
-	    cp == '\f' || cp == '\v' || cp == 0xA0 ||
-	    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
-}
-
-static int
-is_word_cp(utf8proc_int32_t cp)
-{
-	utf8proc_category_t c = utf8proc_category(cp);
-
-	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-	    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
-
-/* Calls fn for each white-space separated word of text. */
-static int
-each_word(const char *text, int (*fn)(const char *w, size_t n, void *ctx),
-          void *ctx)
-{
-	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text;
-	size_t i = 0, len = strlen(text), start = 0;
-	int in_word = 0;
-
-	while (i <= len) {
-		utf8proc_int32_t cp = ' ';
-		utf8proc_ssize_t n = 1;
-
-		if (i < len) {
-			n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-			if (n < 1) {
-				cp = ' ';
-				n = 1;
-			}
-		}
-		if (is_space_cp(cp) || i == len) {
-			if (in_word && fn(text + start, i - start, ctx) != 0)
-				return -1;
-			in_word = 0;
-		} else if (!in_word) {
-			in_word = 1;
-			start = i;
-		}
-		i += (size_t)n;
-	}
-	return 0;
-}
-
-static int
-count_one(const char *w, size_t n, void *ctx)
-{
-	(void)w;
-	(void)n;
-	(*(int *)ctx)++;
-	return 0;
-}
-
 int
 search_count_words(const char *text)
 {
-	int n = 0;
-
-	each_word(text, count_one, &n);
-	return n;
-}
-
-struct expr_buf {
-	char *s;
-	size_t len, cap;
-	int nwords;
-};
-
-static int
-buf_put(struct expr_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, ncap);
-		if (ns == NULL)
-			return -1;
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
-static int
-has_word_char(const char *w, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
-		    (utf8proc_ssize_t)(n - i), &cp);
-		if (k < 1)
-			return 0;
-		if (is_word_cp(cp))
-			return 1;
-		i += (size_t)k;
-	}
-	return 0;
-}
-
-/* Appends "word" with every '"' doubled, OR-joined to what came before. */
-static int
-add_quoted(const char *w, size_t n, void *ctx)
-{
-	struct expr_buf *b = ctx;
-
-	if (!has_word_char(w, n))
-		return 0;
-	if ((b->nwords++ > 0 && buf_put(b, " OR ", 4) != 0) ||
-	    buf_put(b, "\"", 1) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (w[i] == '"' && buf_put(b, "\"\"", 2) != 0)
-			return -1;
-		if (w[i] != '"' && buf_put(b, w + i, 1) != 0)
-			return -1;
-	}
-	return buf_put(b, "\"", 1);
+	return plan_count_words(text);
 }
 
 int
 search_fts_expr(const char *text, char **expr)
 {
-	struct expr_buf b = { 0 };
+	struct query_plan p;
+	char *out = NULL;
+	size_t len = 0;
 
 	*expr = NULL;
-	if (each_word(text, add_quoted, &b) != 0) {
-		free(b.s);
+	if (plan_build(text, &p) != 0)
 		return -1;
+	for (size_t i = 0; i < p.n; i++) {
+		size_t n = strlen(p.groups[i].expr);
+		char *no = realloc(out, len + n + 5);
+		if (no == NULL) {
+			free(out);
+			plan_free(&p);
+			return -1;
+		}
+		out = no;
+		if (i > 0) {
+			memcpy(out + len, " OR ", 4);
+			len += 4;
+		}
+		memcpy(out + len, p.groups[i].expr, n + 1);
+		len += n;
 	}
-	*expr = b.s;
+	plan_free(&p);
+	*expr = out;
 	return 0;
 }
 
@@ -288,7 +181,7 @@ set_q(struct search_req *r, const char *value, struct problem *pr)
 			return problem_set(pr, 400, "q", "de zoektekst bevat "
 			    "stuurtekens");
 	if ((r->q = strdup(value)) == NULL ||
-	    search_fts_expr(value, &r->fts_expr) != 0)
+	    plan_build(value, &r->plan) != 0)
 		return problem_set(pr, 500, NULL, "geen geheugen");
 	return 0;
 }
@@ -356,6 +249,7 @@ search_req_build(const struct model *m, const struct param_list *p,
 	if (r->q != NULL && r->q[0] == '\0') {
 		free(r->q);
 		r->q = NULL;
+		plan_free(&r->plan);
 	}
 	return 0;
 }
@@ -364,7 +258,7 @@ void
 search_req_free(struct search_req *r)
 {
 	free(r->q);
-	free(r->fts_expr);
+	plan_free(&r->plan);
 	for (int d = 0; d < D_COUNT; d++)
 		free(r->sel[d]);
 	free(r->wijk_gm);
@@ -395,37 +289,82 @@ hitvec_push(struct hitvec *h, uint32_t idx, double score)
 	return 0;
 }
 
-/* Candidates: active listings matching the text (or all active ones). */
+/* Per-connection score accumulator sized for the model. */
+static int
+acc_ready(struct conn *c, uint32_t n)
+{
+	if (c->acc_n != n) {
+		free(c->acc);
+		free(c->stamp);
+		c->acc = calloc(n + 1, sizeof(*c->acc));
+		c->stamp = calloc(n + 1, sizeof(*c->stamp));
+		c->acc_n = c->acc && c->stamp ? n : 0;
+		c->cur_stamp = 0;
+		if (c->acc_n != n)
+			return -1;
+	}
+	if (++c->cur_stamp == 0) {
+		memset(c->stamp, 0, (n + 1) * sizeof(*c->stamp));
+		c->cur_stamp = 1;
+	}
+	return 0;
+}
+
+/* Runs one plan group, adding weight * -bm25 to every active match. */
+static int
+run_group(const struct model *m, struct conn *c, const struct plan_group *g,
+          struct hitvec *touched, struct problem *pr)
+{
+	int step;
+
+	sqlite3_bind_text(c->fts, 1, g->expr, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(c->fts)) == SQLITE_ROW) {
+		sqlite3_int64 rowid = sqlite3_column_int64(c->fts, 0);
+		uint32_t i;
+		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
+			continue;
+		i = (uint32_t)(rowid - 1);
+		if (c->stamp[i] != c->cur_stamp) {
+			c->stamp[i] = c->cur_stamp;
+			c->acc[i] = 0;
+			if (hitvec_push(touched, i, 0) != 0) {
+				sqlite3_reset(c->fts);
+				return problem_set(pr, 500, NULL, "geen geheugen");
+			}
+		}
+		c->acc[i] += (float)(g->weight * -sqlite3_column_double(c->fts, 1));
+	}
+	sqlite3_reset(c->fts);
+	sqlite3_clear_bindings(c->fts);
+	if (step != SQLITE_DONE && c->interrupted)
+		return problem_set(pr, 503, NULL, "Deze zoekvraag duurt te lang. "
+		    "Probeer het met een preciezer woord, of over een paar seconden "
+		    "opnieuw.");
+	if (step != SQLITE_DONE)
+		return problem_set(pr, 500, NULL, "zoeken in de index mislukt");
+	return 0;
+}
+
+/* Candidates: active listings matching the text (or all active ones),
+ * with their score (higher is better). */
 static int
 collect_candidates(const struct model *m, struct conn *c,
                    const struct search_req *r, struct hitvec *out,
                    struct problem *pr)
 {
-	int step;
-
 	if (r->q == NULL) {
 		for (uint32_t i = 0; i < m->n; i++)
 			if (m->active[i] && hitvec_push(out, i, 0) != 0)
 				return problem_set(pr, 500, NULL, "geen geheugen");
 		return 0;
 	}
-	if (r->fts_expr == NULL)
-		return 0;                 /* no searchable word: nothing matches */
-	sqlite3_bind_text(c->fts, 1, r->fts_expr, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(c->fts)) == SQLITE_ROW) {
-		sqlite3_int64 rowid = sqlite3_column_int64(c->fts, 0);
-		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
-			continue;
-		if (hitvec_push(out, (uint32_t)(rowid - 1),
-		    sqlite3_column_double(c->fts, 1)) != 0) {
-			sqlite3_reset(c->fts);
-			return problem_set(pr, 500, NULL, "geen geheugen");
-		}
-	}
-	sqlite3_reset(c->fts);
-	sqlite3_clear_bindings(c->fts);
-	if (step != SQLITE_DONE)
-		return problem_set(pr, 500, NULL, "zoeken in de index mislukt");
+	if (acc_ready(c, m->n) != 0)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	for (size_t g = 0; g < r->plan.n; g++)
+		if (run_group(m, c, &r->plan.groups[g], out, pr) != 0)
+			return -1;
+	for (uint32_t k = 0; k < out->n; k++)
+		out->v[k].score = c->acc[out->v[k].idx];
 	return 0;
 }
 
@@ -489,7 +428,7 @@ cmp_hits(const void *a, const void *b)
 	if (x->wijk_specific != y->wijk_specific)
 		return y->wijk_specific - x->wijk_specific;
 	if (x->score != y->score)
-		return x->score < y->score ? -1 : 1;
+		return x->score > y->score ? -1 : 1;
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 

@@ -5,7 +5,8 @@
  * Matching: the free text goes to FTS5 as an OR of quoted words (no user
  * text is ever FTS5 syntax); filters and facets are computed in memory on
  * the model (model.h) in one pass over the matched listings.
- * Ordering: with text by bm25 (field weights from the index), then by
+ * Ordering: with text by score (plan.h: bm25 with the index's field
+ * weights, summed over the plan's groups), then by
  * name; without text, listings that name a chosen wijk first, then by
  * name; ties end on the id, so the order is stable.
  *
@@ -19,6 +20,7 @@
 
 #include "model.h"
 #include "params.h"
+#include "plan.h"
 #include "problem.h"
 #include "store.h"
 
@@ -31,8 +33,8 @@ enum {
 };
 
 struct search_req {
-	char *q;                   /* trimmed text, or NULL */
-	char *fts_expr;            /* FTS5 expression for q, or NULL */
+	char *q;                   /* the text as given, or NULL */
+	struct query_plan plan;    /* what FTS5 is asked for q */
 	uint8_t *sel[D_COUNT];     /* per value id: chosen; NULL = no filter */
 	uint8_t *wijk_gm;          /* gemeenten whose city-wide listings match
 	                            * the wijk filter */
@@ -42,7 +44,8 @@ struct search_req {
 struct hit {
 	uint32_t idx;              /* listing index (rowid - 1) */
 	uint32_t rank;             /* name rank, copied for sorting */
-	double score;              /* bm25, lower is better; 0 without q */
+	double score;              /* sum of weight * -bm25, higher is better;
+	                            * 0 without q */
 	int wijk_specific;         /* names a chosen wijk */
 };
 

@@ -162,7 +162,38 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->values);
 	sqlite3_finalize(c->slots);
 	sqlite3_close(c->db);
+	free(c->acc);
+	free(c->stamp);
 	memset(c, 0, sizeof(*c));
+}
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* SQLite calls this every few thousand VM steps; non-zero interrupts. */
+static int
+on_progress(void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->deadline_ns != 0 && now_ns() > c->deadline_ns) {
+		c->interrupted = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+conn_set_budget(struct conn *c, unsigned ms)
+{
+	c->interrupted = 0;
+	c->deadline_ns = ms ? now_ns() + (long long)ms * 1000000LL : 0;
 }
 
 static int
@@ -186,6 +217,7 @@ conn_open(struct conn *c, const struct gen *g)
 		conn_close(c);
 		return -1;
 	}
+	sqlite3_progress_handler(c->db, 1000, on_progress, c);
 	return 0;
 }
 

@@ -30,6 +30,11 @@ struct conn {
 	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
 	sqlite3_stmt *slots;     /* tijdslot by rowid */
 	int in_use;
+	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
+	int interrupted;           /* set when the budget ran out */
+	float *acc;                /* search scratch: score per listing */
+	uint32_t *stamp;           /* acc[i] is valid when stamp[i] == cur_stamp */
+	uint32_t acc_n, cur_stamp;
 };
 
 struct gen {
@@ -70,6 +75,8 @@ void store_release(struct store *s, struct gen *g);
 
 /* A free connection of g (opened on demand), or NULL. */
 struct conn *gen_conn_get(struct gen *g);
+/* Gives the next statements on c a time budget (0 = none). */
+void conn_set_budget(struct conn *c, unsigned ms);
 void gen_conn_put(struct gen *g, struct conn *c);
 
 #endif

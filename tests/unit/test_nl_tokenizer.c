@@ -11,7 +11,7 @@
 
 #include "nl_tokenizer.h"
 
-/* ---- helpers ----------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 #define MAXTOK 64
 
@@ -121,7 +121,7 @@ assert_apart(const char *a, const char *b)
 	    b, x);
 }
 
-/* ---- folding --------------------------------------------------------------- */
+/* ---- folding ------------------------------------------------------------- */
 
 Test(nl_tokenizer, fold_diacritics_and_case)
 {
@@ -166,7 +166,7 @@ Test(nl_tokenizer, fold_drops_final_apostrophe_s)
 	ASSERT_FOLD("z'n", "zn");
 }
 
-/* ---- stems ------------------------------------------------------------------ */
+/* ---- stems --------------------------------------------------------------- */
 
 Test(nl_tokenizer, stems_meet_plurals)
 {
@@ -290,7 +290,7 @@ Test(nl_tokenizer, long_words_are_folded_not_stemmed)
 	cr_assert_eq(n, NL_MAX_TOKEN - 1);           /* cut, 1 byte each */
 }
 
-/* ---- splitting ------------------------------------------------------------ */
+/* ---- splitting ----------------------------------------------------------- */
 
 Test(nl_tokenizer, split_hyphens)
 {
@@ -396,7 +396,18 @@ Test(nl_tokenizer, reusable_tokenizer)
 	nl_tokenizer_free(NULL);
 }
 
-/* ---- stop words --------------------------------------------------------------- */
+Test(nl_tokenizer, fingerprint_is_stable)
+{
+	char a[17], b[17];
+
+	cr_assert_eq(nl_tokenizer_fingerprint(a), 0);
+	cr_assert_eq(nl_tokenizer_fingerprint(b), 0);
+	cr_assert_eq(strlen(a), 16);
+	cr_assert_str_eq(a, b);
+	cr_assert_eq(strspn(a, "0123456789abcdef"), 16);
+}
+
+/* ---- stop words ---------------------------------------------------------- */
 
 Test(nl_tokenizer, stopwords)
 {
@@ -419,7 +430,7 @@ Test(nl_tokenizer, stopwords)
 	cr_assert(!nl_is_stopword(NULL, 0));
 }
 
-/* ---- FTS5 end to end ------------------------------------------------------------- */
+/* ---- FTS5 end to end ----------------------------------------------------- */
 
 static sqlite3 *
 open_db(void)
@@ -511,7 +522,8 @@ Test(nl_tokenizer, fts5_highlight_uses_spans)
 	sqlite3_stmt *st = NULL;
 
 	exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='dutch')");
-	exec(db, "INSERT INTO t VALUES('Koffie in het Taalcafé, elke dinsdag')");
+	exec(db, "INSERT INTO t VALUES"
+	    "('Koffie in het Taalcafé, elke dinsdag')");
 	cr_assert_eq(sqlite3_prepare_v2(db,
 	    "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH 'taalcafes'",
 	    -1, &st, NULL), SQLITE_OK);

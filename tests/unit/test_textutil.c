@@ -32,7 +32,7 @@ h2t(const char *s)
 	free(got_);                                                    \
 } while (0)
 
-/* ---- UTF-8 ---------------------------------------------------------------- */
+/* ---- UTF-8 -------------------------------------------------------------- */
 
 Test(textutil, utf8_valid_accepts_well_formed)
 {
@@ -93,7 +93,7 @@ Test(textutil, utf8_encode_and_decode_round_trip)
 	cr_assert_eq(utf8_decode("\xC3", 1, &(uint32_t){ 0 }), 0);
 }
 
-/* ---- windows-1252 ------------------------------------------------------------ */
+/* ---- windows-1252 ------------------------------------------------------- */
 
 Test(textutil, cp1252_converts_dutch_text)
 {
@@ -142,7 +142,7 @@ Test(textutil, cp1252_keeps_ascii_and_nul)
 	free(s);
 }
 
-/* ---- trimming and case --------------------------------------------------------- */
+/* ---- trimming and case -------------------------------------------------- */
 
 Test(textutil, trim)
 {
@@ -187,7 +187,7 @@ Test(textutil, ascii_case)
 	cr_assert_str_eq(s, "mixed \xC3\x89");
 }
 
-/* ---- postcode, date, numbers, id --------------------------------------------- */
+/* ---- postcode, date, numbers, id ---------------------------------------- */
 
 Test(textutil, postcode_accepts_dutch_forms)
 {
@@ -305,7 +305,7 @@ Test(textutil, id_pattern)
 	cr_assert_not(id_valid("a+b"));
 }
 
-/* ---- HTML -------------------------------------------------------------------------- */
+/* ---- HTML --------------------------------------------------------------- */
 
 Test(textutil, html_has_tag)
 {

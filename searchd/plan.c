@@ -1,0 +1,216 @@
+/*
+ * plan.c - query plans; see plan.h.
+ */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+static int
+is_space_cp(utf8proc_int32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    cp == '\f' || cp == '\v' || cp == 0xA0 ||
+	    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+static int
+is_word_cp(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Calls fn for each white-space separated word of text. */
+static int
+each_word(const char *text, int (*fn)(const char *w, size_t n, void *ctx),
+          void *ctx)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text;
+	size_t i = 0, len = strlen(text), start = 0;
+	int in_word = 0;
+
+	while (i <= len) {
+		utf8proc_int32_t cp = ' ';
+		utf8proc_ssize_t n = 1;
+
+		if (i < len) {
+			n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+			if (n < 1) {
+				cp = ' ';
+				n = 1;
+			}
+		}
+		if (i == len || is_space_cp(cp)) {
+			if (in_word && fn(text + start, i - start, ctx) != 0)
+				return -1;
+			in_word = 0;
+		} else if (!in_word) {
+			in_word = 1;
+			start = i;
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+count_one(const char *w, size_t n, void *ctx)
+{
+	(void)w;
+	(void)n;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+int
+plan_count_words(const char *text)
+{
+	int n = 0;
+
+	each_word(text, count_one, &n);
+	return n;
+}
+
+static int
+has_word_char(const char *w, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 1)
+			return 0;
+		if (is_word_cp(cp))
+			return 1;
+		i += (size_t)k;
+	}
+	return 0;
+}
+
+static int
+put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t ncap = (*len + n + 1) * 2;
+		char *ns = realloc(*out, ncap);
+		if (ns == NULL)
+			return -1;
+		*out = ns;
+		*cap = ncap;
+	}
+	memcpy(*out + *len, s, n);
+	*len += n;
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+int
+plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap)
+{
+	if (put(out, len, cap, "\"", 1) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (put(out, len, cap, s[i] == '"' ? "\"\"" : s + i,
+		    s[i] == '"' ? 2 : 1) != 0)
+			return -1;
+	}
+	return put(out, len, cap, "\"", 1);
+}
+
+static int
+add_group(struct query_plan *p, char *expr, double weight, int word)
+{
+	if (p->n == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 8;
+		struct plan_group *ng = realloc(p->groups, ncap * sizeof(*ng));
+		if (ng == NULL)
+			return -1;
+		p->groups = ng;
+		p->cap = ncap;
+	}
+	p->groups[p->n].expr = expr;
+	p->groups[p->n].weight = weight;
+	p->groups[p->n].word = word;
+	p->n++;
+	return 0;
+}
+
+int
+plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
+               double weight, int word)
+{
+	char *expr = NULL;
+	size_t len = 0, cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((i > 0 && put(&expr, &len, &cap, " OR ", 4) != 0) ||
+		    plan_quote(terms[i], strlen(terms[i]), &expr, &len, &cap) != 0)
+			goto fail;
+	}
+	if (expr == NULL)
+		return 0;
+	if (add_group(p, expr, weight, word) != 0)
+		goto fail;
+	return 0;
+fail:
+	free(expr);
+	return -1;
+}
+
+static int
+add_word(const char *w, size_t n, void *ctx)
+{
+	struct query_plan *p = ctx;
+	char *copy, **nw;
+	const char *terms[1];
+
+	if (!has_word_char(w, n))
+		return 0;
+	if ((copy = strndup(w, n)) == NULL)
+		return -1;
+	if ((nw = realloc(p->words, (size_t)(p->nwords + 1) * sizeof(*nw))) ==
+	    NULL) {
+		free(copy);
+		return -1;
+	}
+	p->words = nw;
+	p->words[p->nwords] = copy;
+	terms[0] = copy;
+	if (plan_add_terms(p, terms, 1, 1.0, p->nwords) != 0)
+		return -1;
+	p->nwords++;
+	return 0;
+}
+
+int
+plan_build(const char *text, struct query_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (each_word(text, add_word, p) != 0 ||
+	    (p->gezocht = strdup(text)) == NULL) {
+		plan_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+void
+plan_free(struct query_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->groups[i].expr);
+	free(p->groups);
+	for (int i = 0; i < p->nwords; i++)
+		free(p->words[i]);
+	free(p->words);
+	free(p->gezocht);
+	free(p->bedoelt);
+	memset(p, 0, sizeof(*p));
+}

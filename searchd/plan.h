@@ -1,0 +1,49 @@
+/*
+ * plan.h - what FTS5 is asked for one free-text query.
+ *
+ * A query plan is a list of groups; each group is one FTS5 expression
+ * (only quoted tokens and phrases joined by OR: never user syntax) with a
+ * weight. search.c runs every group as its own MATCH and adds
+ * weight * -bm25 per listing, so a listing matching more query words
+ * scores higher, and expansions (synonyms, compound parts, corrected
+ * typos) can weigh less than the words typed.
+ *
+ * plan_build() makes the plan for the words as typed (one group per
+ * content word). Query expansion (expand.h) adds groups to it.
+ * A query_plan owns its strings; free it with plan_free().
+ */
+#ifndef SK_PLAN_H
+#define SK_PLAN_H
+
+#include <stddef.h>
+
+struct plan_group {
+	char *expr;        /* FTS5 expression */
+	double weight;     /* 1.0 for a typed word, less for an expansion */
+	int word;          /* index of the typed word it serves, or -1 */
+};
+
+struct query_plan {
+	struct plan_group *groups;
+	size_t n, cap;
+	int nwords;        /* words with a letter or digit, as typed */
+	char **words;      /* those words (nwords entries) */
+	char *gezocht;     /* what was searched, shown to the user */
+	char *bedoelt;     /* the corrected query, or NULL */
+};
+
+/* Splits text into words and adds one group per word that has a letter
+ * or digit. Returns 0 or -1 (ENOMEM). */
+int plan_build(const char *text, struct query_plan *p);
+/* Adds a group whose expression is the quoted form of each of the n
+ * terms, OR-ed (a term with spaces becomes a phrase). Returns 0 or -1. */
+int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
+                   double weight, int word);
+/* Appends s to out as an FTS5 string: "s" with '"' doubled. */
+int plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap);
+void plan_free(struct query_plan *p);
+
+/* Number of white-space separated words in text (for the 16-word limit). */
+int plan_count_words(const char *text);
+
+#endif
