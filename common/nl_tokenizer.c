@@ -1108,7 +1108,7 @@ static const char nl_probe[] =
     "bureaus brieven cursussen mensen plaatsen huishoudens betaalbare "
     "ouderen rekeningen overheid boompje balletje ringetje koffietje "
     "praatje kantje tuintje kamertje zalen e-mail ma-vr auto's z'n "
-    "\xc4\xb2ssel \xc5\x81\xc3\xb3d\xc5\xba Kad\xc4\xb1nlar "
+    "\xc4\xb2ssel \xc5\x81\xc3\xb3" "d\xc5\xba Kad\xc4\xb1nlar "
     "ontmoeting eenzaamheid vrijwilligers 2026";
 
 struct fnv {
