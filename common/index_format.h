@@ -7,12 +7,21 @@
 #ifndef SK_INDEX_FORMAT_H
 #define SK_INDEX_FORMAT_H
 
-#define SK_SCHEMA_VERSION 1
+#include <stddef.h>
 
-/* FTS5 tokenizer of aanbod_fts. */
-#define SK_FTS_TOKENIZER "unicode61 remove_diacritics 2"
+#define SK_SCHEMA_VERSION 2
 
-/* bm25() weights: naam, samenvatting, omschrijving, organisatie, trefwoorden */
-#define SK_BM25_WEIGHTS "10.0 4.0 1.0 2.0 6.0"
+/* FTS5 tokenizer of aanbod_fts (common/nl_tokenizer.h). */
+#define SK_FTS_TOKENIZER "dutch"
+
+/* bm25() weights: naam, samenvatting, omschrijving, organisatie,
+ * trefwoorden, labels (names and descriptions of the listing's themas and
+ * doelgroepen). */
+#define SK_BM25_WEIGHTS "10.0 4.0 1.0 2.0 6.0 0.5"
+
+/* Writes the tokenizer identity stored in meta 'tokenizer': name, version
+ * and a fingerprint of its output, so an index made with another stemmer
+ * (e.g. another libstemmer) is refused. Returns 0 or -1. */
+int index_format_tokenizer_id(char *out, size_t outlen);
 
 #endif

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "index_format.h"
+#include "nl_tokenizer.h"
 #include "schema_data.h"
 
 enum stmt_id {
@@ -36,7 +37,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	[ST_SLOT] = "INSERT INTO tijdslot (aanbod, dag, start_min, eind_min, "
 	    "frequentie) VALUES (?,?,?,?,?)",
 	[ST_FTS] = "INSERT INTO aanbod_fts (rowid, naam, samenvatting, "
-	    "omschrijving, organisatie, trefwoorden) VALUES (?,?,?,?,?,?)",
+	    "omschrijving, organisatie, trefwoorden, labels) "
+	    "VALUES (?,?,?,?,?,?,?)",
 	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
 	    "VALUES (?,?,?)",
 	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
@@ -47,6 +49,7 @@ struct index_writer {
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
 	sqlite3_int64 next_rowid;
+	const struct vocab *vocab;     /* borrowed; outlives the writer */
 };
 
 static void
@@ -192,15 +195,17 @@ fail:
 static int
 put_start_meta(struct index_writer *w)
 {
-	char ver[16], when[32];
+	char ver[16], when[32], tok[96];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	snprintf(ver, sizeof(ver), "%d", SK_SCHEMA_VERSION);
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	if (index_format_tokenizer_id(tok, sizeof(tok)) != 0)
+		return -1;
 	if (put_meta(w, "schema_version", ver) != 0 ||
-	    put_meta(w, "tokenizer", SK_FTS_TOKENIZER) != 0 ||
+	    put_meta(w, "tokenizer", tok) != 0 ||
 	    put_meta(w, "bm25_weights", SK_BM25_WEIGHTS) != 0 ||
 	    put_meta(w, "built_at", when) != 0)
 		return -1;
@@ -220,9 +225,15 @@ index_writer_open(struct index_writer **out, const char *path,
 		goto fail;
 	}
 	w->next_rowid = 1;
+	w->vocab = v;
 	if (sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "kan index %s niet maken", path);
+		goto fail;
+	}
+	if (nl_tokenizer_register(w->db) != SQLITE_OK) {
+		set_err(err, errlen, w->db, "tokenizer %s registreren mislukt",
+		    NL_TOKENIZER_NAME);
 		goto fail;
 	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;",
@@ -337,23 +348,55 @@ join_keywords(const struct strlist *l)
 	return s;
 }
 
+/* The labels column: name and description of each thema and doelgroep,
+ * joined by " ; ". Caller frees. */
+static char *
+make_labels(const struct vocab *v, const struct listing *l)
+{
+	struct strlist parts = { 0 };
+	char *s = NULL;
+
+	for (size_t i = 0; i < l->themas.n; i++) {
+		const struct vocab_entry *e = vocab_thema(v, l->themas.v[i]);
+		if (e != NULL && (strlist_add(&parts, e->naam) != 0 ||
+		    strlist_add(&parts, e->omschrijving ? e->omschrijving : "") != 0))
+			goto out;
+	}
+	for (size_t i = 0; i < l->doelgroepen.n; i++) {
+		const struct vocab_entry *e = vocab_doelgroep(v, l->doelgroepen.v[i]);
+		if (e != NULL && (strlist_add(&parts, e->naam) != 0 ||
+		    strlist_add(&parts, e->omschrijving ? e->omschrijving : "") != 0))
+			goto out;
+	}
+	s = join_keywords(&parts);
+out:
+	strlist_free(&parts);
+	return s;
+}
+
 static int
 put_fts(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
 {
 	sqlite3_stmt *st = w->st[ST_FTS];
 	char *kw = join_keywords(&l->trefwoorden);
+	char *labels = make_labels(w->vocab, l);
 	int rc;
 
-	if (kw == NULL)
+	if (kw == NULL || labels == NULL) {
+		free(kw);
+		free(labels);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, rowid);
 	bind_text(st, 2, l->naam);
 	bind_text(st, 3, l->samenvatting);
 	bind_text(st, 4, l->omschrijving);
 	bind_text(st, 5, l->organisatie);
 	bind_text(st, 6, kw);
+	bind_text(st, 7, labels);
 	rc = step_reset(st);
 	free(kw);
+	free(labels);
 	return rc;
 }
 

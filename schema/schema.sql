@@ -7,7 +7,7 @@
 --   schema_version  must equal SK_SCHEMA_VERSION of the reading program
 --   tokenizer       the FTS5 tokenizer spec used for aanbod_fts
 --   bm25_weights    column weights for bm25(): naam samenvatting
---                   omschrijving organisatie trefwoorden
+--                   omschrijving organisatie trefwoorden labels
 --   built_at        ISO 8601 time of the run; sources = the files read
 -- PRAGMA user_version holds the schema version too, so `sqlite3 PATH
 -- 'PRAGMA user_version'` tells it without reading tables.
@@ -102,8 +102,9 @@ CREATE INDEX tijdslot_aanbod ON tijdslot (aanbod);
 CREATE INDEX tijdslot_dag ON tijdslot (dag, start_min);
 
 -- Full text. rowid = aanbod.rowid. trefwoorden holds the editor's
--- keywords (and unknown thema/doelgroep values) separated by spaces.
+-- keywords (and unknown thema/doelgroep values); labels the names and
+-- descriptions of the listing's themas and doelgroepen (a weak field).
 CREATE VIRTUAL TABLE aanbod_fts USING fts5 (
-	naam, samenvatting, omschrijving, organisatie, trefwoorden,
+	naam, samenvatting, omschrijving, organisatie, trefwoorden, labels,
 	tokenize = '@TOKENIZE@'
 );

@@ -13,6 +13,7 @@
 
 #include "index_format.h"
 #include "log.h"
+#include "nl_tokenizer.h"
 
 enum { POOL_MAX = 32, WATCH_INTERVAL_MS = 250 };
 
@@ -73,6 +74,8 @@ open_ro(const char *file, sqlite3 **db)
 		    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 		sqlite3_free(uri);
 	}
+	if (rc == SQLITE_OK)
+		rc = nl_tokenizer_register(*db);
 	if (rc == SQLITE_OK) {
 		sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 		sqlite3_db_config(*db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
@@ -104,7 +107,11 @@ check_format(sqlite3 *db, char *err, size_t errlen)
 {
 	char *ver = read_meta(db, "schema_version");
 	char *tok = read_meta(db, "tokenizer");
+	char want[96];
 	int rc = -1;
+
+	if (index_format_tokenizer_id(want, sizeof(want)) != 0)
+		want[0] = '\0';
 
 	if (ver == NULL)
 		snprintf(err, errlen, "geen Sociale Kaart-index (meta "
@@ -113,10 +120,10 @@ check_format(sqlite3 *db, char *err, size_t errlen)
 		snprintf(err, errlen, "index heeft schemaversie %s, dit programma "
 		    "leest versie %d: maak de index opnieuw met bin/indexer", ver,
 		    SK_SCHEMA_VERSION);
-	else if (tok == NULL || strcmp(tok, SK_FTS_TOKENIZER) != 0)
+	else if (tok == NULL || strcmp(tok, want) != 0)
 		snprintf(err, errlen, "index gebruikt tokenizer \"%s\", dit "
 		    "programma \"%s\": maak de index opnieuw met bin/indexer",
-		    tok ? tok : "?", SK_FTS_TOKENIZER);
+		    tok ? tok : "?", want);
 	else
 		rc = 0;
 	free(ver);
@@ -125,7 +132,7 @@ check_format(sqlite3 *db, char *err, size_t errlen)
 }
 
 /*
- * The bm25() weights stored in the index ("10 4 1 2 6", one per FTS
+ * The bm25() weights stored in the index ("10 4 1 2 6 0.5", one per FTS
  * column), as an SQL argument list "10.000,4.000,...".
  */
 static int
@@ -138,7 +145,7 @@ parse_weights(sqlite3 *db, char *out, size_t outlen)
 	if (w == NULL)
 		return -1;
 	out[0] = '\0';
-	for (p = w; n < 5; p = end, n++) {
+	for (p = w; n < 6; p = end, n++) {
 		double v = strtod(p, &end);
 		if (end == p || v < 0 || v > 1000)
 			goto fail;
