@@ -272,6 +272,27 @@ route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
 	return respond_problem(con, st, &p, !api);
 }
 
+static enum MHD_Result
+sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+           const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Bytes of all request headers, roughly as sent. */
+static size_t
+header_bytes(struct MHD_Connection *con)
+{
+	size_t total = 0;
+
+	MHD_get_connection_values(con, MHD_HEADER_KIND, sum_header, &total);
+	return total;
+}
+
 static const char *
 params_error_text(enum params_error e)
 {
@@ -313,6 +334,11 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		problem_set(&p, 405, NULL, "Alleen GET en HEAD zijn toegestaan.");
 		return respond_problem(con, st, &p, 0);
+	}
+	if (header_bytes(con) > s->cfg.max_headers) {
+		problem_set(&p, 431, NULL, "De kopregels van het verzoek zijn samen "
+		    "groter dan %zu bytes.", s->cfg.max_headers);
+		return respond_problem(con, st, &p, !api);
 	}
 	if (st->target == NULL) {
 		problem_set(&p, 414, NULL, "Het adres is langer dan %zu tekens.",

@@ -23,6 +23,7 @@ struct http_config {
 	unsigned timeout_s;        /* idle/slow connection timeout */
 	size_t mem_limit;          /* per-connection memory (request + headers) */
 	size_t max_target;         /* longest request target served (414 above) */
+	size_t max_headers;        /* all request headers together (431 above) */
 	unsigned query_ms;         /* time budget of one search (503 above) */
 };
 

@@ -82,8 +82,9 @@ parse_options(int argc, char **argv, struct options *o)
 	o->http.conn_limit = 512;
 	o->http.per_ip_limit = 32;
 	o->http.timeout_s = 10;
-	o->http.mem_limit = 64 * 1024;
+	o->http.mem_limit = 128 * 1024;
 	o->http.max_target = 16 * 1024;
+	o->http.max_headers = 16 * 1024;
 	o->http.query_ms = 2000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

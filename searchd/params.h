@@ -32,7 +32,7 @@ enum params_error {
 	PARAMS_TOO_MANY,       /* more than PARAMS_MAX pairs */
 };
 
-enum { PARAMS_MAX = 64 };
+enum { PARAMS_MAX = 8192 };   /* a 16 KiB target holds fewer */
 
 /* Parses target. On an error *bad_name receives the name of the pair at
  * fault when known (points into out, or NULL). */

@@ -37,6 +37,7 @@ title_for(unsigned status)
 	case 404: return "Niet gevonden";
 	case 405: return "Methode niet toegestaan";
 	case 414: return "Adres te lang";
+	case 431: return "Kopregels te groot";
 	case 503: return "Even niet beschikbaar";
 	default:  return "Interne fout";
 	}
