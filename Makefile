@@ -46,7 +46,7 @@ FIXTURES := $(sort $(wildcard fixtures/handmade/*.xml fixtures/handmade/*.csv)) 
             fixtures/corpus/eemland.xml fixtures/corpus/utrecht.xml \
             fixtures/corpus/woerden.csv
 
-.PHONY: all deps run test unit e2e check clean index
+.PHONY: all deps run test unit e2e lint check clean index
 
 all: bin/indexer bin/searchd
 
@@ -119,13 +119,19 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all unit e2e
+check: all unit e2e lint
 
 unit: build/asan/bin/unit_tests
 	build/asan/bin/unit_tests --jobs 2
 
 e2e: build/asan/bin/indexer build/asan/bin/searchd
 	SK_BIN=build/asan/bin /usr/bin/python3 -m pytest -q tests/e2e
+
+# The OpenAPI description against the Dutch API Design Rules (Spectral,
+# fetched by npx from the npm registry; skipped where there is no npx).
+lint:
+	@if command -v npx >/dev/null 2>&1; then bash tests/lint_openapi.sh; \
+	else echo "lint: npx not found, OpenAPI lint skipped"; fi
 
 clean:
 	rm -rf build bin var

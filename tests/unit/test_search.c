@@ -1,0 +1,266 @@
+/*
+ * test_search.c - filters, facets, order and JSON of a search, in process:
+ * a small export is read (xml_reader), validated (listing_build) and
+ * written (index_writer) to a temporary index, which the store loads.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "index_writer.h"
+#include "listing_build.h"
+#include "params.h"
+#include "render_json.h"
+#include "search.h"
+#include "store.h"
+#include "vocab.h"
+#include "xml_reader.h"
+
+#define A(id, naam, gm, extra) \
+	"<aanbod id=\"" id "\"><naam>" naam "</naam><soort>informeel</soort>" \
+	"<gemeente>" gm "</gemeente>" extra "</aanbod>\n"
+
+static const char EXPORT[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sociale-kaart>\n"
+	A("a1", "Koffie in de buurtkamer", "GM0307",
+	  "<thema>ontmoeting</thema><doelgroep>ouderen</doelgroep>"
+	  "<wijk code=\"WK030712\">Kruiskamp</wijk>")
+	A("a2", "Wandelgroep", "GM0307",
+	  "<thema>bewegen</thema><doelgroep>ouderen</doelgroep>")
+	A("a3", "Koffie en wandelen", "GM0327",
+	  "<thema>ontmoeting</thema><thema>bewegen</thema>"
+	  "<werkgebied>GM0307</werkgebied>")
+	A("a4", "Gesloten koffiehoek", "GM0307",
+	  "<status>beeindigd</status><thema>ontmoeting</thema>")
+	A("a5", "Buurtkamer Soesterkwartier", "GM0307",
+	  "<thema>ontmoeting</thema><wijk code=\"WK030703\">Soesterkwartier</wijk>")
+	"</sociale-kaart>\n";
+
+struct fixture {
+	char dir[64];
+	char index[128];
+	struct store store;
+};
+
+static struct fixture fx;
+
+struct build_run {
+	struct build_ctx *b;
+	struct index_writer *w;
+};
+
+static int
+on_rec(const struct raw_record *rec, void *ctx)
+{
+	struct build_run *run = ctx;
+	struct listing l;
+	char err[256];
+	int rc;
+
+	listing_init(&l);
+	rc = listing_build(run->b, rec, &l);
+	if (rc == 1)
+		cr_assert_eq(index_writer_add(run->w, &l, err, sizeof(err)), 0, "%s",
+		    err);
+	listing_free(&l);
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+setup(void)
+{
+	struct vocab v = { 0 };
+	struct diag d = { 0 };
+	struct build_run run;
+	char err[256], gen[160];
+
+	xml_reader_init();
+	strcpy(fx.dir, "/tmp/sk-unit-XXXXXX");
+	cr_assert_not_null(mkdtemp(fx.dir));
+	snprintf(gen, sizeof(gen), "%s/idx.gen", fx.dir);
+	snprintf(fx.index, sizeof(fx.index), "%s/idx", fx.dir);
+	cr_assert_eq(vocab_load_builtin(&v, err, sizeof(err)), 0);
+	d.out = fopen("/dev/null", "w");
+	run.b = build_ctx_new(&v, &d);
+	cr_assert_eq(index_writer_open(&run.w, gen, &v, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_assert_eq(xml_read_mem("t.xml", EXPORT, strlen(EXPORT), &d, on_rec,
+	    &run), 0);
+	cr_assert_eq(index_writer_finish(run.w, err, sizeof(err)), 0, "%s", err);
+	index_writer_close(run.w);
+	build_ctx_free(run.b);
+	fclose(d.out);
+	vocab_free(&v);
+	cr_assert_eq(symlink("idx.gen", fx.index), 0);
+	cr_assert_eq(store_open(&fx.store, fx.index, err, sizeof(err)), 0, "%s",
+	    err);
+}
+
+static void
+teardown(void)
+{
+	char path[200];
+
+	store_close(&fx.store);
+	unlink(fx.index);
+	snprintf(path, sizeof(path), "%s/idx.gen", fx.dir);
+	unlink(path);
+	rmdir(fx.dir);
+}
+
+/* Runs target and returns the parsed JSON answer (or NULL + *status). */
+static json_t *
+run_search(const char *target, unsigned *status)
+{
+	struct gen *g = store_acquire(&fx.store);
+	struct conn *c = gen_conn_get(g);
+	struct param_list pl;
+	struct search_req req;
+	struct search_res res;
+	struct problem p;
+	const char *bad;
+	json_t *j = NULL;
+	char *body;
+
+	cr_assert_not_null(c);
+	cr_assert_eq(params_parse(target, &pl, &bad), PARAMS_OK);
+	*status = 200;
+	if (search_req_build(&g->model, &pl, &req, &p) != 0) {
+		*status = p.status;
+	} else {
+		cr_assert_eq(search_run(&g->model, c, &req, &res, &p), 0);
+		body = json_search(&g->model, c, &req, &res);
+		j = json_loads(body, 0, NULL);
+		free(body);
+		search_res_free(&res);
+		search_req_free(&req);
+	}
+	params_free(&pl);
+	gen_conn_put(g, c);
+	store_release(&fx.store, g);
+	return j;
+}
+
+static int
+facet(json_t *j, const char *name, const char *code)
+{
+	json_t *v = json_object_get(json_object_get(json_object_get(j,
+	    "facetten"), name), code);
+
+	return v ? (int)json_integer_value(v) : 0;
+}
+
+static const char *
+id_at(json_t *j, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "resultaten"), i), "id"));
+}
+
+TestSuite(search, .init = setup, .fini = teardown);
+
+Test(search, no_parameters_gives_every_active_listing)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod", &st);
+
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 4);
+	cr_assert_eq(facet(j, "thema", "ontmoeting"), 3);   /* a4 is ended */
+	cr_assert_eq(facet(j, "soort", "informeel"), 4);
+	json_decref(j);
+}
+
+Test(search, gemeente_matches_werkgebied_and_facet_counts_it)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?gemeente=amersfoort", &st);
+
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 4);
+	cr_assert_eq(facet(j, "gemeente", "GM0307"), 4);
+	cr_assert_eq(facet(j, "gemeente", "GM0327"), 1);
+	json_decref(j);
+}
+
+Test(search, facet_of_a_chosen_name_ignores_its_own_filter)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?thema=bewegen", &st);
+
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 2);
+	cr_assert_eq(facet(j, "thema", "ontmoeting"), 3);
+	cr_assert_eq(facet(j, "thema", "bewegen"), 2);
+	cr_assert_eq(facet(j, "doelgroep", "ouderen"), 1);
+	json_decref(j);
+}
+
+Test(search, wijk_matches_named_and_city_wide_listings_named_first)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?wijk=WK030712", &st);
+
+	/* a1 names it; a2 is city-wide in GM0307; a5 names another wijk;
+	 * a3 takes place in GM0327 */
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 2);
+	cr_assert_str_eq(id_at(j, 0), "a1");
+	cr_assert_str_eq(id_at(j, 1), "a2");
+	cr_assert_eq(facet(j, "wijk", "WK030712"), 2);
+	cr_assert_eq(facet(j, "wijk", "WK030703"), 2);
+	json_decref(j);
+}
+
+Test(search, or_within_a_name_and_across_names)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?thema=bewegen&thema=ontmoeting"
+	    "&doelgroep=ouderen", &st);
+
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 2);
+	json_decref(j);
+}
+
+Test(search, text_ranks_name_matches_and_reports_gezocht)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?q=koffie", &st);
+
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "gezocht")),
+	    "koffie");
+	cr_assert_float_eq(json_real_value(json_object_get(json_array_get(
+	    json_object_get(j, "resultaten"), 0), "score")), 1.0, 1e-9);
+	json_decref(j);
+}
+
+Test(search, paging_past_the_end_is_empty)
+{
+	unsigned st;
+	json_t *j = run_search("/v1/aanbod?perPagina=3&pagina=2", &st);
+
+	cr_assert_eq(json_array_size(json_object_get(j, "resultaten")), 1);
+	json_decref(j);
+	j = run_search("/v1/aanbod?perPagina=3&pagina=9", &st);
+	cr_assert_eq(json_array_size(json_object_get(j, "resultaten")), 0);
+	cr_assert_eq(json_integer_value(json_object_get(j, "totaal")), 4);
+	json_decref(j);
+}
+
+Test(search, bad_parameters_are_400)
+{
+	static const char *const bad[] = {
+		"/v1/aanbod?thema=onbekend", "/v1/aanbod?gemeente=GM9999",
+		"/v1/aanbod?wijk=WK99", "/v1/aanbod?perPagina=0",
+		"/v1/aanbod?perPagina=101", "/v1/aanbod?pagina=x",
+		"/v1/aanbod?welzijnOpRecept=nee", "/v1/aanbod?zoek=koffie",
+		"/v1/aanbod?q=a&q=b", "/v1/aanbod?taal=nederlands",
+	};
+	unsigned st;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_null(run_search(bad[i], &st), "%s", bad[i]);
+		cr_assert_eq(st, 400, "%s", bad[i]);
+	}
+}
