@@ -21,6 +21,7 @@
  * fields) and closes its file.
  */
 #include "csv_reader.h"
+#include "textutil.h"
 
 #include "fields.h"
 
@@ -358,44 +359,6 @@ read_record(struct csv_reader *r)
 
 /* ---- decode --------------------------------------------------------- */
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		uint32_t cp, min;
-		size_t k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			k = 1; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2; cp = c & 0x0F; min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3; cp = c & 0x07; min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + j] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* windows-1252 0x80-0x9F (WHATWG index); 0 = byte not defined. 0xA0-0xFF
  * are U+00A0-U+00FF. */
 static const uint16_t CP1252_80[32] = {
@@ -404,24 +367,6 @@ static const uint16_t CP1252_80[32] = {
 	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
-
-static size_t
-put_utf8(unsigned char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	o[0] = (unsigned char)(0xE0 | cp >> 12);
-	o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-	o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 3;
-}
 
 /* Converts one field from windows-1252 to UTF-8 at o; returns the bytes
  * written. An undefined byte becomes U+FFFD and is noted in r->bad_byte. */
@@ -441,7 +386,7 @@ cp1252_field(struct csv_reader *r, const unsigned char *s, size_t n,
 				cp = 0xFFFD;
 			}
 		}
-		w += put_utf8(o + w, cp);
+		w += utf8_encode(cp, (char *)o + w);
 	}
 	return w;
 }
@@ -454,7 +399,7 @@ decode_record(struct csv_reader *r)
 	size_t need = r->tlen * 3, o = 0;
 	unsigned char *tmp;
 
-	if (utf8_valid(r->text, r->tlen))
+	if (utf8_valid((const char *)r->text, r->tlen))
 		return 0;
 	if (need > r->ccap) {
 		tmp = realloc(r->conv, need);
