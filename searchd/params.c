@@ -3,6 +3,8 @@
  */
 #include "params.h"
 
+#include "textutil.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,31 +20,7 @@ hexval(int c)
 int
 params_utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned cp;
-
-		if (c < 0x80) { i++; continue; }
-		if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-		else return 0;
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return 0;
-		i += len;
-	}
-	return 1;
+	return utf8_valid((const char *)s, n);
 }
 
 enum params_error
