@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define SK_SCHEMA_VERSION 2
+#define SK_SCHEMA_VERSION 3
 
 /* FTS5 tokenizer of aanbod_fts (common/nl_tokenizer.h). */
 #define SK_FTS_TOKENIZER "dutch"

@@ -15,13 +15,15 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <utf8proc.h>
 
 #include "index_format.h"
 #include "nl_tokenizer.h"
 #include "schema_data.h"
 
 enum stmt_id {
-	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_COUNT
+	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_WOORD,
+	ST_COUNT
 };
 
 static const char *const STMT_SQL[ST_COUNT] = {
@@ -42,6 +44,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
 	    "VALUES (?,?,?)",
 	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+	[ST_WOORD] = "INSERT INTO woord (sleutel, woord, aantal) VALUES (?,?,1) "
+	    "ON CONFLICT (sleutel) DO UPDATE SET aantal = aantal + 1",
 };
 
 struct index_writer {
@@ -50,6 +54,15 @@ struct index_writer {
 	sqlite3_stmt *st[ST_COUNT];
 	sqlite3_int64 next_rowid;
 	const struct vocab *vocab;     /* borrowed; outlives the writer */
+	struct nl_tokenizer *tok;      /* splits words for the woord table */
+};
+
+/* The distinct words of one listing, collected for the woord table. */
+struct word_set {
+	char keys[64][NL_MAX_TOKEN];
+	char shown[64][NL_MAX_TOKEN];
+	int n;
+	const char *text;              /* the text being split */
 };
 
 static void
@@ -229,6 +242,10 @@ index_writer_open(struct index_writer **out, const char *path,
 	if (sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "kan index %s niet maken", path);
+		goto fail;
+	}
+	if ((w->tok = nl_tokenizer_new()) == NULL) {
+		snprintf(err, errlen, "geen geheugen");
 		goto fail;
 	}
 	if (nl_tokenizer_register(w->db) != SQLITE_OK) {
@@ -445,6 +462,75 @@ put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
 	return step_reset(st);
 }
 
+/* Token callback: keeps the surface word of each token (not the colocated
+ * joins), folded as key and case-folded for display, once per listing. */
+static int
+collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
+             int end)
+{
+	struct word_set *ws = ctx;
+	char key[NL_MAX_TOKEN];
+	utf8proc_uint8_t *shown = NULL;
+	int n;
+
+	(void)tok;
+	(void)ntok;
+	if ((flags & (NL_TOK_COLOCATED | NL_TOK_STOPWORD)) || ws->n == 64 ||
+	    end - start < 3)
+		return 0;
+	n = nl_fold_word(ws->text + start, end - start, key, sizeof(key));
+	if (n < 3 || strspn(key, "0123456789") == (size_t)n)
+		return 0;
+	for (int i = 0; i < ws->n; i++)
+		if (strcmp(ws->keys[i], key) == 0)
+			return 0;
+	if (utf8proc_map((const utf8proc_uint8_t *)ws->text + start,
+	    end - start, &shown, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	    UTF8PROC_CASEFOLD) < 0 || strlen((char *)shown) >= NL_MAX_TOKEN) {
+		free(shown);
+		return 0;
+	}
+	strcpy(ws->keys[ws->n], key);
+	strcpy(ws->shown[ws->n], (char *)shown);
+	ws->n++;
+	free(shown);
+	return 0;
+}
+
+static void
+words_of(struct index_writer *w, struct word_set *ws, const char *text)
+{
+	if (text == NULL)
+		return;
+	ws->text = text;
+	nl_tokenizer_run(w->tok, text, -1, collect_word, ws);
+}
+
+static int
+put_words(struct index_writer *w, const struct listing *l)
+{
+	struct word_set *ws = calloc(1, sizeof(*ws));
+	sqlite3_stmt *st = w->st[ST_WOORD];
+	int rc = -1;
+
+	if (ws == NULL)
+		return -1;
+	words_of(w, ws, l->naam);
+	words_of(w, ws, l->samenvatting);
+	for (size_t i = 0; i < l->trefwoorden.n; i++)
+		words_of(w, ws, l->trefwoorden.v[i]);
+	for (int i = 0; i < ws->n; i++) {
+		bind_text(st, 1, ws->keys[i]);
+		bind_text(st, 2, ws->shown[i]);
+		if (step_reset(st) != 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	free(ws);
+	return rc;
+}
+
 int
 index_writer_add(struct index_writer *w, const struct listing *l,
                  char *err, size_t errlen)
@@ -460,6 +546,7 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	    put_values(w, rowid, "taal", &l->talen) != 0 ||
 	    put_wijken(w, rowid, l) != 0 ||
 	    put_slots(w, rowid, l) != 0 ||
+	    put_words(w, l) != 0 ||
 	    put_fts(w, rowid, l) != 0) {
 		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
 		return -1;
@@ -553,6 +640,7 @@ index_writer_close(struct index_writer *w)
 		sqlite3_finalize(w->st[i]);
 	if (w->db != NULL)
 		sqlite3_close(w->db);
+	nl_tokenizer_free(w->tok);
 	free(w->path);
 	free(w);
 }

@@ -101,6 +101,15 @@ CREATE TABLE tijdslot (
 CREATE INDEX tijdslot_aanbod ON tijdslot (aanbod);
 CREATE INDEX tijdslot_dag ON tijdslot (dag, start_min);
 
+-- Words of naam, samenvatting and trefwoorden for suggestions while
+-- typing: sleutel is the folded word (case and accents removed), woord its
+-- first spelling (lower case), aantal the number of listings using it.
+CREATE TABLE woord (
+	sleutel TEXT PRIMARY KEY,
+	woord   TEXT NOT NULL,
+	aantal  INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Full text. rowid = aanbod.rowid. trefwoorden holds the editor's
 -- keywords (and unknown thema/doelgroep values); labels the names and
 -- descriptions of the listing's themas and doelgroepen (a weak field).

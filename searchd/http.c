@@ -246,6 +246,40 @@ route_detail(struct http_server *s, struct MHD_Connection *con,
 }
 
 static enum MHD_Result
+route_suggest(struct http_server *s, struct MHD_Connection *con,
+              struct req_state *st, const struct param_list *pl)
+{
+	const char *q = "";
+	struct problem p;
+	struct gen *g;
+	struct conn *c;
+	char *body;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		if (strcmp(pl->v[i].name, "q") != 0) {
+			problem_set(&p, 400, pl->v[i].name, "onbekende parameter "
+			    "\"%.40s\"", pl->v[i].name);
+			return respond_problem(con, st, &p, 0);
+		}
+		q = pl->v[i].value;
+	}
+	g = store_acquire(s->store);
+	if ((c = gen_conn_get(g)) == NULL) {
+		store_release(s->store, g);
+		problem_set(&p, 503, NULL, "De zoekdienst is even te druk.");
+		return respond_problem(con, st, &p, 0);
+	}
+	conn_set_budget(c, s->cfg.query_ms);
+	body = suggest_json(&g->suggest, &g->model, c, q, &p);
+	conn_set_budget(c, 0);
+	gen_conn_put(g, c);
+	store_release(s->store, g);
+	if (body == NULL && p.status == 400)
+		return respond_problem(con, st, &p, 0);
+	return respond(con, st, 200, BODY_JSON, body, 1);
+}
+
+static enum MHD_Result
 route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
       const struct param_list *pl)
 {
@@ -260,6 +294,8 @@ route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
 		return respond(con, st, 200, BODY_JSON, strdup(sk_openapi_json), 1);
 	if (strcmp(path, "/v1/aanbod") == 0)
 		return route_search(s, con, st, pl, 0);
+	if (strcmp(path, "/v1/suggesties") == 0)
+		return route_suggest(s, con, st, pl);
 	if (strncmp(path, "/v1/aanbod/", 11) == 0)
 		return route_detail(s, con, st, path + 11, 0);
 	if (strcmp(path, "/") == 0)

@@ -201,6 +201,27 @@ plan_build(const char *text, struct query_plan *p)
 	return 0;
 }
 
+int
+plan_set_last_prefix(struct query_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_group *g = &p->groups[i];
+		size_t len;
+		char *ne;
+
+		if (g->word != p->nwords - 1 || g->weight != 1.0)
+			continue;
+		len = strlen(g->expr);
+		if ((ne = realloc(g->expr, len + 3)) == NULL)
+			return -1;
+		memcpy(ne + len, " *", 3);
+		g->expr = ne;
+		p->last_prefix = 1;
+		return 0;
+	}
+	return 0;
+}
+
 void
 plan_free(struct query_plan *p)
 {

@@ -30,6 +30,8 @@ struct query_plan {
 	char **words;      /* those words (nwords entries) */
 	char *gezocht;     /* what was searched, shown to the user */
 	char *bedoelt;     /* the corrected query, or NULL */
+	int last_prefix;   /* the last typed word is a prefix (while typing):
+	                    * expansion leaves that word alone */
 };
 
 /* Splits text into words and adds one group per word that has a letter
@@ -41,6 +43,9 @@ int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
                    double weight, int word);
 /* Appends s to out as an FTS5 string: "s" with '"' doubled. */
 int plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap);
+/* Makes the last typed word a prefix query ("wand" finds wandelgroep).
+ * Returns 0 or -1 (ENOMEM). */
+int plan_set_last_prefix(struct query_plan *p);
 void plan_free(struct query_plan *p);
 
 /* Number of white-space separated words in text (for the 16-word limit). */

@@ -206,6 +206,12 @@ apply_param(const struct model *m, struct search_req *r,
 
 	if (strcmp(p->name, "q") == 0)
 		return set_q(r, p->value, pr);
+	if (strcmp(p->name, "prefix") == 0) {
+		if (strcmp(p->value, "ja") != 0 && strcmp(p->value, "nee") != 0)
+			return problem_set(pr, 400, "prefix", "prefix is ja of nee");
+		r->prefix = strcmp(p->value, "ja") == 0;
+		return 0;
+	}
 	if (p->value[0] == '\0')
 		return 0;                 /* an empty value counts as absent */
 	if (strcmp(p->name, "pagina") == 0) {
@@ -250,6 +256,10 @@ search_req_build(const struct model *m, const struct param_list *p,
 		free(r->q);
 		r->q = NULL;
 		plan_free(&r->plan);
+	}
+	if (r->q != NULL && r->prefix && plan_set_last_prefix(&r->plan) != 0) {
+		search_req_free(r);
+		return problem_set(pr, 500, NULL, "geen geheugen");
 	}
 	return 0;
 }

@@ -29,7 +29,7 @@ enum {
 	Q_MAX_WORDS = 16,
 	PER_PAGE_DEFAULT = 10,
 	PER_PAGE_MAX = 100,
-	PAGE_MAX = 100000,
+	PAGE_MAX = 10000,
 };
 
 struct search_req {
@@ -39,6 +39,7 @@ struct search_req {
 	uint8_t *wijk_gm;          /* gemeenten whose city-wide listings match
 	                            * the wijk filter */
 	uint32_t pagina, per_pagina;
+	int prefix;                /* prefix=ja: last word is a prefix */
 };
 
 struct hit {

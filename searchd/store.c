@@ -34,6 +34,9 @@ static const char SQL_BY_ID[] =
 static const char SQL_VALUES[] =
     "SELECT veld, waarde FROM aanbod_waarde WHERE aanbod = ?1 "
     "ORDER BY veld, pos";
+static const char SQL_NAMES[] =
+    "SELECT a.rowid, a.naam, a.id FROM aanbod_fts f JOIN aanbod a "
+    "ON a.rowid = f.rowid WHERE aanbod_fts MATCH ?1 ORDER BY f.rank LIMIT 50";
 static const char SQL_SLOTS[] =
     "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
     "WHERE aanbod = ?1 ORDER BY rowid";
@@ -168,6 +171,7 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->by_id);
 	sqlite3_finalize(c->values);
 	sqlite3_finalize(c->slots);
+	sqlite3_finalize(c->names);
 	sqlite3_close(c->db);
 	free(c->acc);
 	free(c->stamp);
@@ -220,7 +224,9 @@ conn_open(struct conn *c, const struct gen *g)
 	    sqlite3_prepare_v3(c->db, SQL_VALUES, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->values, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_SLOTS, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->slots, NULL) != SQLITE_OK) {
+	    &c->slots, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_NAMES, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->names, NULL) != SQLITE_OK) {
 		conn_close(c);
 		return -1;
 	}
@@ -237,6 +243,7 @@ gen_free(struct gen *g)
 		conn_close(&g->pool[i]);
 	free(g->pool);
 	pthread_mutex_destroy(&g->pool_mu);
+	suggest_free(&g->suggest);
 	model_free(&g->model);
 	free(g->file);
 	free(g->built_at);
@@ -262,7 +269,8 @@ gen_load(const char *file, char *err, size_t errlen)
 		goto fail;
 	}
 	if (check_format(db, err, errlen) != 0 ||
-	    model_load(&g->model, db, err, errlen) != 0)
+	    model_load(&g->model, db, err, errlen) != 0 ||
+	    suggest_load(&g->suggest, &g->model, db, err, errlen) != 0)
 		goto fail;
 	g->built_at = read_meta(db, "built_at");
 	if (parse_weights(db, g->weights_sql, sizeof(g->weights_sql)) != 0) {

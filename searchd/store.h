@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "model.h"
+#include "suggest.h"
 
 /* One read-only connection with its prepared statements. */
 struct conn {
@@ -29,6 +30,7 @@ struct conn {
 	sqlite3_stmt *by_id;     /* every field by id */
 	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
 	sqlite3_stmt *slots;     /* tijdslot by rowid */
+	sqlite3_stmt *names;     /* naam prefix matches for suggestions */
 	int in_use;
 	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
 	int interrupted;           /* set when the budget ran out */
@@ -42,6 +44,7 @@ struct gen {
 	char *built_at;          /* meta built_at */
 	char weights_sql[128];   /* bm25 weights as SQL arguments */
 	struct model model;
+	struct suggest_index suggest;
 	pthread_mutex_t pool_mu;
 	struct conn *pool;
 	int npool, pool_cap;

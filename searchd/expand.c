@@ -1,0 +1,2038 @@
+/*
+ * expand.c - query expansion: stop words, typo correction, compounds and
+ * synonyms; see expand.h.
+ *
+ * Data of one generation (struct expand_index), all built at load:
+ *  - voc: the FTS5 vocabulary (stems) with document frequencies, in a hash
+ *    table, sorted by string (terms starting with a word) and sorted by
+ *    reversed string (terms ending with a word);
+ *  - qtext: per term a text FTS5 maps to that very term: the term itself
+ *    when the tokenizer maps it to itself, else its most frequent written
+ *    form in the indexed text, else none (the term is never put in a
+ *    group);
+ *  - surf: per term its most frequent written form (lower case), shown in
+ *    "bedoelt u";
+ *  - a byte trie of the vocabulary for typo search: a depth-first walk
+ *    that carries one edit-distance row per trie level and prunes a
+ *    branch once no cell of the row is within the limit, so only the few
+ *    thousand nodes near the typed word are visited, whatever the size
+ *    of the vocabulary;
+ *  - known: the word list (folded words and their stems), to tell a typo
+ *    from a real word the index happens not to hold, and to accept the
+ *    other part of a compound;
+ *  - the synonym rules: one entry per left side, sorted by its first stem.
+ *
+ * Per query (expand_plan) everything lives in one struct qctx on the heap;
+ * nothing is shared or written.
+ */
+#include "expand.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#define NONE UINT32_MAX
+
+enum {
+	MAXW = 32,           /* typed words that are expanded */
+	MAXQT = 64,          /* query tokens for rule matching */
+	MAXALT = 3,          /* stems per query token: typed + corrections */
+	MAXSEEN = 512,       /* terms already in the plan */
+	TYPO_MIN = 4,        /* shorter words are not corrected */
+	TYPO_MAXCAND = 2,
+	TYPO_MAXLEN = 40,
+	SPLIT_MINPART = 3,
+	SPLIT_MINFIRST = 4,
+	SPLIT_MAXPARTS = 3,
+	AFFIX_MIN = 3,       /* typed stem length: terms ending with it */
+	AFFIX_MIN_START = 4, /* typed stem length: terms starting with it */
+	AFFIX_MAX = 8,       /* terms added per typed word */
+	AFFIX_SCAN = 4000,   /* vocabulary entries looked at per direction */
+	RULE_MAXGAP = 2,     /* other words allowed between left-side words */
+	SYN_MAXTERMS = 40,   /* synonym terms per query */
+	TRIE_MAXLEN = 64,
+};
+
+/* ---- string table: arena + open-addressing hash ------------------------- */
+
+struct strtab {
+	char *buf;
+	size_t len, cap;
+	uint32_t *off;           /* id -> offset in buf */
+	uint32_t *slen;          /* id -> length */
+	uint32_t n, ncap;
+	uint32_t *slots;         /* id + 1; 0 = empty */
+	uint32_t nslots;         /* power of two */
+};
+
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+st_free(struct strtab *t)
+{
+	free(t->buf);
+	free(t->off);
+	free(t->slen);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *
+st_str(const struct strtab *t, uint32_t id)
+{
+	return t->buf + t->off[id];
+}
+
+static long
+st_find(const struct strtab *t, const char *s, size_t n)
+{
+	uint32_t mask, i;
+
+	if (t->nslots == 0)
+		return -1;
+	mask = t->nslots - 1;
+	for (i = hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+		uint32_t v = t->slots[i];
+		if (v == 0)
+			return -1;
+		v--;
+		if (t->slen[v] == n && memcmp(t->buf + t->off[v], s, n) == 0)
+			return (long)v;
+	}
+}
+
+static int
+st_grow_slots(struct strtab *t)
+{
+	uint32_t ns = t->nslots ? t->nslots * 2 : 1024, mask = ns - 1;
+	uint32_t *sl = calloc(ns, sizeof(*sl));
+
+	if (sl == NULL)
+		return -1;
+	for (uint32_t id = 0; id < t->n; id++) {
+		uint32_t i = hash_bytes(t->buf + t->off[id], t->slen[id]) & mask;
+		while (sl[i] != 0)
+			i = (i + 1) & mask;
+		sl[i] = id + 1;
+	}
+	free(t->slots);
+	t->slots = sl;
+	t->nslots = ns;
+	return 0;
+}
+
+/* Adds s (n bytes) if new. *id gets its id. Returns 1 when added, 0 when
+ * it was there, -1 on ENOMEM. */
+static int
+st_add(struct strtab *t, const char *s, size_t n, uint32_t *id)
+{
+	long f = st_find(t, s, n);
+	uint32_t mask, i;
+
+	if (f >= 0) {
+		*id = (uint32_t)f;
+		return 0;
+	}
+	if ((size_t)(t->n + 1) * 2 > t->nslots && st_grow_slots(t) != 0)
+		return -1;
+	if (t->n == t->ncap) {
+		uint32_t nc = t->ncap ? t->ncap * 2 : 1024;
+		uint32_t *no = realloc(t->off, nc * sizeof(*no));
+		if (no == NULL)
+			return -1;
+		t->off = no;
+		no = realloc(t->slen, nc * sizeof(*no));
+		if (no == NULL)
+			return -1;
+		t->slen = no;
+		t->ncap = nc;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t nc = (t->len + n + 1) * 2;
+		char *nb;
+		if (nc < 4096)
+			nc = 4096;
+		if (nc > UINT32_MAX)
+			return -1;
+		if ((nb = realloc(t->buf, nc)) == NULL)
+			return -1;
+		t->buf = nb;
+		t->cap = nc;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->buf[t->len + n] = '\0';
+	t->off[t->n] = (uint32_t)t->len;
+	t->slen[t->n] = (uint32_t)n;
+	t->len += n + 1;
+	mask = t->nslots - 1;
+	for (i = hash_bytes(s, n) & mask; t->slots[i] != 0; i = (i + 1) & mask)
+		;
+	t->slots[i] = t->n + 1;
+	*id = t->n++;
+	return 1;
+}
+
+/* ---- the index ----------------------------------------------------------- */
+
+struct tnode {
+	uint32_t first;          /* first child (children are contiguous) */
+	uint32_t term;           /* vocabulary id ending here, or NONE */
+	uint16_t nchild;
+	uint8_t c;
+};
+
+struct rterm {
+	uint32_t text;           /* offset in rbuf: the form given to FTS5 */
+	uint32_t stems, nstems;  /* into rstem */
+	uint32_t key;            /* offset in rbuf: the stems joined by ' ' */
+	int ok;                  /* every stem is in the vocabulary */
+};
+
+struct rule {
+	uint32_t left, nleft;    /* into rstem */
+	uint32_t right, nright;  /* into rterms */
+	uint32_t line;           /* line in the rules text (1-based) */
+	uint32_t set;            /* rules of one line share it */
+};
+
+struct expand_index {
+	struct strtab voc;
+	uint32_t *df;            /* per term */
+	uint32_t *qtext;         /* per term: offset in tbuf, or NONE */
+	uint32_t *surf;          /* per term: offset in tbuf, or NONE */
+	char *tbuf;
+	size_t tlen, tcap;
+	uint32_t *by_str;        /* term ids sorted by string */
+	uint32_t *by_rev;        /* term ids sorted by reversed string */
+	char *rev;               /* reversed terms, same offsets as voc.buf */
+	struct tnode *trie;
+	uint32_t ntrie;
+	struct strtab known;     /* word list: folded words and stems */
+	size_t nwords;
+	char *rbuf;              /* rule strings */
+	size_t rlen, rcap;
+	uint32_t *rstem;         /* offsets in rbuf */
+	size_t nrstem, rstemcap;
+	struct rterm *rterms;
+	size_t nrterms, rtermcap;
+	struct rule *rules;      /* sorted by first left stem */
+	size_t nrules, rulecap;
+	uint32_t nsets;
+	unsigned measures;       /* EXPAND_* */
+};
+
+static long
+voc_find(const struct expand_index *x, const char *s, size_t n)
+{
+	return st_find(&x->voc, s, n);
+}
+
+static const char *
+voc_str(const struct expand_index *x, uint32_t id)
+{
+	return st_str(&x->voc, id);
+}
+
+static uint32_t
+voc_len(const struct expand_index *x, uint32_t id)
+{
+	return x->voc.slen[id];
+}
+
+/* 1 when s is a vocabulary term or a word (or stem) of the word list. */
+static int
+is_known(const struct expand_index *x, const char *s, size_t n)
+{
+	return voc_find(x, s, n) >= 0 || st_find(&x->known, s, n) >= 0;
+}
+
+static int
+tbuf_put(struct expand_index *x, const char *s, size_t n, uint32_t *off)
+{
+	if (x->tlen + n + 1 > x->tcap) {
+		size_t nc = (x->tlen + n + 1) * 2;
+		char *nb;
+		if (nc < 4096)
+			nc = 4096;
+		if (nc > UINT32_MAX || (nb = realloc(x->tbuf, nc)) == NULL)
+			return -1;
+		x->tbuf = nb;
+		x->tcap = nc;
+	}
+	memcpy(x->tbuf + x->tlen, s, n);
+	x->tbuf[x->tlen + n] = '\0';
+	*off = (uint32_t)x->tlen;
+	x->tlen += n + 1;
+	return 0;
+}
+
+static int
+rbuf_put(struct expand_index *x, const char *s, size_t n, uint32_t *off)
+{
+	if (x->rlen + n + 1 > x->rcap) {
+		size_t nc = (x->rlen + n + 1) * 2;
+		char *nb;
+		if (nc < 1024)
+			nc = 1024;
+		if (nc > UINT32_MAX || (nb = realloc(x->rbuf, nc)) == NULL)
+			return -1;
+		x->rbuf = nb;
+		x->rcap = nc;
+	}
+	memcpy(x->rbuf + x->rlen, s, n);
+	x->rbuf[x->rlen + n] = '\0';
+	*off = (uint32_t)x->rlen;
+	x->rlen += n + 1;
+	return 0;
+}
+
+void
+expand_index_free(struct expand_index *x)
+{
+	if (x == NULL)
+		return;
+	st_free(&x->voc);
+	free(x->df);
+	free(x->qtext);
+	free(x->surf);
+	free(x->tbuf);
+	free(x->by_str);
+	free(x->by_rev);
+	free(x->rev);
+	free(x->trie);
+	st_free(&x->known);
+	free(x->rbuf);
+	free(x->rstem);
+	free(x->rterms);
+	free(x->rules);
+	free(x);
+}
+
+void
+expand_index_set_measures(struct expand_index *x, unsigned measures)
+{
+	if (x != NULL)
+		x->measures = measures & EXPAND_ALL;
+}
+
+void
+expand_index_stats(const struct expand_index *x, size_t *terms, size_t *rules,
+                   size_t *words)
+{
+	if (terms)
+		*terms = x ? x->voc.n : 0;
+	if (rules)
+		*rules = x ? x->nrules : 0;
+	if (words)
+		*words = x ? x->nwords : 0;
+}
+
+/* ---- loading: vocabulary ------------------------------------------------- */
+
+static int
+load_vocab(struct expand_index *x, sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char *msg = NULL;
+	int rc;
+
+	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.expand_vocab", NULL, NULL,
+	    NULL);
+	if (sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.expand_vocab USING "
+	    "fts5vocab(main, aanbod_fts, 'row')", NULL, NULL, &msg) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "fts5vocab: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	rc = sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.expand_vocab",
+	    -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		uint32_t id;
+		int added;
+
+		if (t == NULL || n <= 0) {
+			rc = SQLITE_OK;
+			continue;
+		}
+		if ((added = st_add(&x->voc, t, (size_t)n, &id)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (added && id % 1024 == 0) {
+			uint32_t *nd = realloc(x->df, (id + 1024) * sizeof(*nd));
+			if (nd == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			x->df = nd;
+		}
+		x->df[id] = (uint32_t)sqlite3_column_int(st, 1);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_OK)
+		snprintf(err, errlen, "fts5vocab lezen: %s", rc == SQLITE_NOMEM ?
+		    "geen geheugen" : sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.expand_vocab", NULL, NULL,
+	    NULL);
+	return rc == SQLITE_DONE || rc == SQLITE_OK ? 0 : -1;
+}
+
+/* ---- loading: written forms ---------------------------------------------- */
+
+/* Appends the lower-case form of s[0..n) to out (cap bytes, NUL-ended).
+ * Returns its length, or -1 when it does not fit. */
+static int
+lower_utf8(const char *s, int n, char *out, int cap)
+{
+	int i = 0, o = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (o + 1 >= cap)
+				return -1;
+			out[o++] = (char)tolower(c);
+			i++;
+		} else {
+			utf8proc_int32_t cp;
+			utf8proc_uint8_t tmp[4];
+			utf8proc_ssize_t k = utf8proc_iterate(
+			    (const utf8proc_uint8_t *)s + i, n - i, &cp);
+			utf8proc_ssize_t e;
+			if (k < 1)
+				return -1;
+			e = utf8proc_encode_char(utf8proc_tolower(cp), tmp);
+			if (o + e >= cap)
+				return -1;
+			memcpy(out + o, tmp, (size_t)e);
+			o += (int)e;
+			i += (int)k;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+struct surf_scan {
+	struct expand_index *x;
+	const char *text;
+	struct strtab forms;     /* written forms seen */
+	uint32_t *term, *count;  /* per form */
+	uint32_t cap;
+	int nomem;
+};
+
+static int
+surf_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct surf_scan *s = ctx;
+	char low[NL_MAX_TOKEN];
+	long tid;
+	uint32_t id;
+	int n, added;
+
+	if (flags & NL_TOK_COLOCATED)
+		return 0;
+	if ((tid = voc_find(s->x, tok, (size_t)ntok)) < 0)
+		return 0;
+	if (end - start >= NL_MAX_TOKEN ||
+	    (n = lower_utf8(s->text + start, end - start, low, sizeof(low))) <= 0)
+		return 0;
+	if ((added = st_add(&s->forms, low, (size_t)n, &id)) < 0)
+		goto nomem;
+	if (added) {
+		if (id >= s->cap) {
+			uint32_t nc = s->cap ? s->cap * 2 : 4096;
+			uint32_t *a = realloc(s->term, nc * sizeof(*a));
+			if (a == NULL)
+				goto nomem;
+			s->term = a;
+			if ((a = realloc(s->count, nc * sizeof(*a))) == NULL)
+				goto nomem;
+			s->count = a;
+			s->cap = nc;
+		}
+		s->term[id] = (uint32_t)tid;
+		s->count[id] = 0;
+	}
+	s->count[id]++;
+	return 0;
+nomem:
+	s->nomem = 1;
+	return SQLITE_NOMEM;
+}
+
+/* Picks, per term, its most frequent written form in the indexed text
+ * (surf) and a text FTS5 maps to the term (qtext). */
+static int
+load_forms(struct expand_index *x, sqlite3 *db, struct nl_tokenizer *tok,
+           char *err, size_t errlen)
+{
+	struct surf_scan s;
+	sqlite3_stmt *st = NULL;
+	uint32_t *best = NULL;
+	uint32_t n = x->voc.n;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.x = x;
+	x->qtext = malloc((n + 1) * sizeof(*x->qtext));
+	x->surf = malloc((n + 1) * sizeof(*x->surf));
+	best = malloc((n + 1) * sizeof(*best));
+	if (x->qtext == NULL || x->surf == NULL || best == NULL)
+		goto nomem;
+	for (uint32_t i = 0; i < n; i++)
+		best[i] = NONE;
+	/* The stored text; a contentless table just yields no forms. */
+	if (sqlite3_prepare_v2(db, "SELECT * FROM aanbod_fts", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int nc = sqlite3_column_count(st);
+			for (int c = 0; c < nc; c++) {
+				const char *t =
+				    (const char *)sqlite3_column_text(st, c);
+				int len = sqlite3_column_bytes(st, c);
+				if (t == NULL || len <= 0)
+					continue;
+				s.text = t;
+				nl_tokenizer_run(tok, t, len, surf_token, &s);
+				if (s.nomem)
+					goto nomem;
+			}
+		}
+	}
+	for (uint32_t f = 0; f < s.forms.n; f++) {
+		uint32_t t = s.term[f];
+		if (best[t] == NONE || s.count[f] > s.count[best[t]] ||
+		    (s.count[f] == s.count[best[t]] &&
+		    strcmp(st_str(&s.forms, f), st_str(&s.forms, best[t])) < 0))
+			best[t] = f;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const char *term = voc_str(x, i);
+		char norm[NL_MAX_TOKEN];
+		int k;
+
+		x->surf[i] = x->qtext[i] = NONE;
+		if (best[i] != NONE && tbuf_put(x, st_str(&s.forms, best[i]),
+		    s.forms.slen[best[i]], &x->surf[i]) != 0)
+			goto nomem;
+		k = nl_tokenizer_normalize(tok, term, (int)voc_len(x, i), norm,
+		    sizeof(norm));
+		if (k == (int)voc_len(x, i) && memcmp(norm, term, (size_t)k) == 0)
+			x->qtext[i] = NONE - 1;     /* the term itself */
+		else if (x->surf[i] != NONE)
+			x->qtext[i] = x->surf[i];   /* maps to term by origin */
+	}
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "geen geheugen");
+out:
+	sqlite3_finalize(st);
+	st_free(&s.forms);
+	free(s.term);
+	free(s.count);
+	free(best);
+	return rc;
+}
+
+/* The text to put in a group for term id, or NULL when there is none. */
+static const char *
+term_qtext(const struct expand_index *x, uint32_t id)
+{
+	if (x->qtext[id] == NONE - 1)
+		return voc_str(x, id);
+	if (x->qtext[id] == NONE)
+		return NULL;
+	return x->tbuf + x->qtext[id];
+}
+
+/* ---- loading: sorted arrays and the trie --------------------------------- */
+
+static const struct expand_index *sort_x;
+
+static int
+cmp_str_id(const void *a, const void *b)
+{
+	return strcmp(voc_str(sort_x, *(const uint32_t *)a),
+	    voc_str(sort_x, *(const uint32_t *)b));
+}
+
+static int
+cmp_rev_id(const void *a, const void *b)
+{
+	return strcmp(sort_x->rev + sort_x->voc.off[*(const uint32_t *)a],
+	    sort_x->rev + sort_x->voc.off[*(const uint32_t *)b]);
+}
+
+/* Builds the children of node ni from ids[lo..hi) (sorted, sharing their
+ * first d bytes). */
+static void
+trie_build(struct expand_index *x, const uint32_t *ids, uint32_t ni,
+           uint32_t lo, uint32_t hi, uint32_t d)
+{
+	uint32_t k = 0, first, a;
+
+	if (lo < hi && voc_len(x, ids[lo]) == d)
+		x->trie[ni].term = ids[lo++];
+	for (a = lo; a < hi; k++) {
+		unsigned char c = (unsigned char)voc_str(x, ids[a])[d];
+		while (a < hi && (unsigned char)voc_str(x, ids[a])[d] == c)
+			a++;
+	}
+	first = x->ntrie;
+	x->trie[ni].first = first;
+	x->trie[ni].nchild = (uint16_t)k;
+	x->ntrie += k;
+	for (a = lo, k = 0; a < hi; k++) {
+		unsigned char c = (unsigned char)voc_str(x, ids[a])[d];
+		uint32_t b = a, ci = first + k;
+		while (b < hi && (unsigned char)voc_str(x, ids[b])[d] == c)
+			b++;
+		x->trie[ci].c = c;
+		x->trie[ci].term = NONE;
+		x->trie[ci].nchild = 0;
+		x->trie[ci].first = 0;
+		trie_build(x, ids, ci, a, b, d + 1);
+		a = b;
+	}
+}
+
+static int
+build_lookups(struct expand_index *x)
+{
+	uint32_t n = x->voc.n, nt = 0;
+	size_t chars = 1;
+	uint32_t *tids = NULL;
+
+	x->by_str = malloc((n + 1) * sizeof(*x->by_str));
+	x->by_rev = malloc((n + 1) * sizeof(*x->by_rev));
+	x->rev = malloc(x->voc.len + 1);
+	tids = malloc((n + 1) * sizeof(*tids));
+	if (x->by_str == NULL || x->by_rev == NULL || x->rev == NULL ||
+	    tids == NULL) {
+		free(tids);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const char *s = voc_str(x, i);
+		uint32_t len = voc_len(x, i);
+		char *r = x->rev + x->voc.off[i];
+		for (uint32_t k = 0; k < len; k++)
+			r[k] = s[len - 1 - k];
+		r[len] = '\0';
+		x->by_str[i] = x->by_rev[i] = i;
+		if (len <= TRIE_MAXLEN) {
+			tids[nt++] = i;
+			chars += len;
+		}
+	}
+	sort_x = x;
+	qsort(x->by_str, n, sizeof(*x->by_str), cmp_str_id);
+	qsort(x->by_rev, n, sizeof(*x->by_rev), cmp_rev_id);
+	qsort(tids, nt, sizeof(*tids), cmp_str_id);
+	sort_x = NULL;
+	if ((x->trie = malloc(chars * sizeof(*x->trie))) == NULL) {
+		free(tids);
+		return -1;
+	}
+	x->ntrie = 1;
+	x->trie[0].c = 0;
+	x->trie[0].term = NONE;
+	trie_build(x, tids, 0, 0, nt, 0);
+	free(tids);
+	return 0;
+}
+
+/* ---- loading: the word list ---------------------------------------------- */
+
+static int
+load_wordlist(struct expand_index *x, const char *path,
+              struct nl_tokenizer *tok)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return 0;        /* optional */
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char fold[NL_MAX_TOKEN], stem[NL_MAX_TOKEN];
+		int k, s;
+		uint32_t id;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || n >= NL_MAX_TOKEN || memchr(line, ' ', (size_t)n))
+			continue;
+		k = nl_fold_word(line, (int)n, fold, sizeof(fold));
+		if (k < 3)
+			continue;
+		if (st_add(&x->known, fold, (size_t)k, &id) < 0)
+			goto nomem;
+		s = nl_tokenizer_normalize(tok, line, (int)n, stem, sizeof(stem));
+		if (s >= 3 && (s != k || memcmp(stem, fold, (size_t)k) != 0) &&
+		    st_add(&x->known, stem, (size_t)s, &id) < 0)
+			goto nomem;
+		x->nwords++;
+	}
+	goto out;
+nomem:
+	rc = -1;
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- loading: synonym rules ---------------------------------------------- */
+
+struct tokvec {
+	char tok[16][NL_MAX_TOKEN];
+	int stop[16];            /* NL_TOK_STOPWORD */
+	int n, over;
+};
+
+static int
+tokvec_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct tokvec *v = ctx;
+
+	(void)start;
+	(void)end;
+	if (flags & NL_TOK_COLOCATED)
+		return 0;
+	if (v->n == 16) {
+		v->over = 1;
+		return 0;
+	}
+	memcpy(v->tok[v->n], tok, (size_t)ntok);
+	v->tok[v->n][ntok] = '\0';
+	v->stop[v->n] = (flags & NL_TOK_STOPWORD) != 0;
+	v->n++;
+	return 0;
+}
+
+static int
+push_rstem(struct expand_index *x, const char *s, uint32_t *first)
+{
+	uint32_t off;
+
+	if (x->nrstem == x->rstemcap) {
+		size_t nc = x->rstemcap ? x->rstemcap * 2 : 256;
+		uint32_t *a = realloc(x->rstem, nc * sizeof(*a));
+		if (a == NULL)
+			return -1;
+		x->rstem = a;
+		x->rstemcap = nc;
+	}
+	if (rbuf_put(x, s, strlen(s), &off) != 0)
+		return -1;
+	if (first != NULL)
+		*first = (uint32_t)x->nrstem;
+	x->rstem[x->nrstem++] = off;
+	return 0;
+}
+
+/* Trims blanks and one pair of surrounding double quotes. */
+static void
+trim_item(const char **s, size_t *n)
+{
+	while (*n > 0 && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+	if (*n >= 2 && (*s)[0] == '"' && (*s)[*n - 1] == '"') {
+		(*s)++;
+		*n -= 2;
+		trim_item(s, n);
+	}
+}
+
+/* Tokenizes one item into v. Returns 0, or -1 with err. */
+static int
+item_tokens(struct nl_tokenizer *tok, const char *s, size_t n,
+            struct tokvec *v, unsigned line, char *err, size_t errlen)
+{
+	v->n = v->over = 0;
+	if (nl_tokenizer_run(tok, s, (int)n, tokvec_cb, v) != 0) {
+		snprintf(err, errlen, "synoniemen regel %u: geen geheugen", line);
+		return -1;
+	}
+	if (v->n == 0) {
+		snprintf(err, errlen, "synoniemen regel %u: leeg woord (\"%.*s\")",
+		    line, (int)(n > 40 ? 40 : n), s);
+		return -1;
+	}
+	if (v->over) {
+		snprintf(err, errlen, "synoniemen regel %u: hoogstens 16 woorden "
+		    "per term", line);
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds one right-side term (an item of the line). */
+static int
+add_rterm(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
+          size_t n, unsigned line, char *err, size_t errlen)
+{
+	struct tokvec v;
+	struct rterm *t;
+	char text[512], key[1024];
+	size_t tl = 0, kl = 0;
+	int space = 0;
+
+	if (item_tokens(tok, s, n, &v, line, err, errlen) != 0)
+		return -1;
+	if (n >= sizeof(text)) {
+		snprintf(err, errlen, "synoniemen regel %u: term te lang", line);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {        /* collapse white space */
+		if (isspace((unsigned char)s[i]) || s[i] == '"') {
+			space = tl > 0;
+			continue;
+		}
+		if (space)
+			text[tl++] = ' ';
+		space = 0;
+		text[tl++] = s[i];
+	}
+	text[tl] = '\0';
+	if (x->nrterms == x->rtermcap) {
+		size_t nc = x->rtermcap ? x->rtermcap * 2 : 256;
+		struct rterm *a = realloc(x->rterms, nc * sizeof(*a));
+		if (a == NULL)
+			goto nomem;
+		x->rterms = a;
+		x->rtermcap = nc;
+	}
+	t = &x->rterms[x->nrterms];
+	memset(t, 0, sizeof(*t));
+	t->ok = 1;
+	for (int i = 0; i < v.n; i++) {
+		uint32_t first;
+		size_t k = strlen(v.tok[i]);
+		if (push_rstem(x, v.tok[i], &first) != 0)
+			goto nomem;
+		if (i == 0)
+			t->stems = first;
+		if (voc_find(x, v.tok[i], k) < 0)
+			t->ok = 0;
+		if (kl + k + 2 < sizeof(key)) {
+			if (kl)
+				key[kl++] = ' ';
+			memcpy(key + kl, v.tok[i], k);
+			kl += k;
+		}
+	}
+	key[kl] = '\0';
+	t->nstems = (uint32_t)v.n;
+	if (rbuf_put(x, text, tl, &t->text) != 0 ||
+	    rbuf_put(x, key, kl, &t->key) != 0)
+		goto nomem;
+	x->nrterms++;
+	return 0;
+nomem:
+	snprintf(err, errlen, "geen geheugen");
+	return -1;
+}
+
+static int
+add_rule(struct expand_index *x, uint32_t left, uint32_t nleft,
+         uint32_t right, uint32_t nright, unsigned line, uint32_t set)
+{
+	if (x->nrules == x->rulecap) {
+		size_t nc = x->rulecap ? x->rulecap * 2 : 256;
+		struct rule *a = realloc(x->rules, nc * sizeof(*a));
+		if (a == NULL)
+			return -1;
+		x->rules = a;
+		x->rulecap = nc;
+	}
+	x->rules[x->nrules].left = left;
+	x->rules[x->nrules].nleft = nleft;
+	x->rules[x->nrules].right = right;
+	x->rules[x->nrules].nright = nright;
+	x->rules[x->nrules].line = line;
+	x->rules[x->nrules].set = set;
+	x->nrules++;
+	return 0;
+}
+
+/* Adds a left side: its stems go to rstem. Returns 0 or -1 with err. */
+static int
+add_left(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
+         size_t n, unsigned line, uint32_t *first, uint32_t *count, char *err,
+         size_t errlen)
+{
+	struct tokvec v;
+	int content = 0;
+
+	if (item_tokens(tok, s, n, &v, line, err, errlen) != 0)
+		return -1;
+	for (int i = 0; i < v.n; i++) {
+		/* Stop words are matched as their stems, like any word; a
+		 * left side of one or two stop words only would fire almost
+		 * everywhere (three, as in "iemand om mee", is specific). */
+		if (!v.stop[i])
+			content = 1;
+		if (push_rstem(x, v.tok[i], i == 0 ? first : NULL) != 0) {
+			snprintf(err, errlen, "geen geheugen");
+			return -1;
+		}
+	}
+	if (!content && v.n < 3) {
+		snprintf(err, errlen, "synoniemen regel %u: \"%.*s\" bestaat "
+		    "alleen uit stopwoorden", line, (int)(n > 40 ? 40 : n), s);
+		return -1;
+	}
+	*count = (uint32_t)v.n;
+	return 0;
+}
+
+/* Splits s[0..n) at any byte of seps; calls fn per item. */
+struct item {
+	const char *s;
+	size_t n;
+};
+
+static int
+split_items(const char *s, size_t n, const char *seps, struct item *out,
+            int max, unsigned line, char *err, size_t errlen)
+{
+	int k = 0;
+	size_t a = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && strchr(seps, s[i]) == NULL)
+			continue;
+		if (k == max) {
+			snprintf(err, errlen, "synoniemen regel %u: hoogstens %d "
+			    "termen per kant", line, max);
+			return -1;
+		}
+		out[k].s = s + a;
+		out[k].n = i - a;
+		trim_item(&out[k].s, &out[k].n);
+		if (out[k].n == 0) {
+			snprintf(err, errlen, "synoniemen regel %u: lege term", line);
+			return -1;
+		}
+		k++;
+		a = i + 1;
+	}
+	return k;
+}
+
+static int
+parse_line(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
+           size_t n, unsigned line, char *err, size_t errlen)
+{
+	struct item left[64], right[64];
+	const char *arrow = NULL;
+	uint32_t rfirst = (uint32_t)x->nrterms, set = x->nsets++;
+	int nl, nr;
+
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '=' && s[i + 1] == '>') {
+			arrow = s + i;
+			break;
+		}
+	if (arrow != NULL) {
+		nl = split_items(s, (size_t)(arrow - s), ",", left, 64, line, err,
+		    errlen);
+		if (nl < 0)
+			return -1;
+		nr = split_items(arrow + 2, n - (size_t)(arrow + 2 - s), ",", right,
+		    64, line, err, errlen);
+		if (nr < 0)
+			return -1;
+		if (memchr(arrow + 2, '=', n - (size_t)(arrow + 2 - s)) != NULL) {
+			snprintf(err, errlen, "synoniemen regel %u: '=' na '=>'",
+			    line);
+			return -1;
+		}
+		for (int i = 0; i < nr; i++)
+			if (add_rterm(x, tok, right[i].s, right[i].n, line, err,
+			    errlen) != 0)
+				return -1;
+		for (int i = 0; i < nl; i++) {
+			uint32_t lf = 0, lc = 0;
+			if (add_left(x, tok, left[i].s, left[i].n, line, &lf, &lc,
+			    err, errlen) != 0 ||
+			    add_rule(x, lf, lc, rfirst, (uint32_t)nr, line, set) != 0)
+				goto fail;
+		}
+		return 0;
+	}
+	if (memchr(s, '=', n) == NULL) {
+		snprintf(err, errlen, "synoniemen regel %u: geen '=' of '=>' "
+		    "(\"%.*s\")", line, (int)(n > 40 ? 40 : n), s);
+		return -1;
+	}
+	nl = split_items(s, n, "=,", left, 64, line, err, errlen);
+	if (nl < 0)
+		return -1;
+	if (nl < 2) {
+		snprintf(err, errlen, "synoniemen regel %u: een groep heeft "
+		    "minstens twee termen", line);
+		return -1;
+	}
+	for (int i = 0; i < nl; i++)
+		if (add_rterm(x, tok, left[i].s, left[i].n, line, err, errlen) != 0)
+			return -1;
+	for (int i = 0; i < nl; i++) {
+		uint32_t lf = 0, lc = 0;
+		if (add_left(x, tok, left[i].s, left[i].n, line, &lf, &lc, err,
+		    errlen) != 0 ||
+		    add_rule(x, lf, lc, rfirst, (uint32_t)nl, line, set) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (err[0] == '\0')
+		snprintf(err, errlen, "geen geheugen");
+	return -1;
+}
+
+static int
+cmp_rule(const void *a, const void *b)
+{
+	const struct rule *p = a, *q = b;
+	int c = strcmp(sort_x->rbuf + sort_x->rstem[p->left],
+	    sort_x->rbuf + sort_x->rstem[q->left]);
+
+	if (c != 0)
+		return c;
+	return p->line < q->line ? -1 : p->line > q->line;
+}
+
+static int
+load_rules(struct expand_index *x, struct nl_tokenizer *tok, const char *text,
+           char *err, size_t errlen)
+{
+	const char *p = text;
+	unsigned line = 0;
+
+	if (text == NULL)
+		return 0;
+	while (*p != '\0') {
+		const char *eol = strchr(p, '\n'), *hash;
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		size_t k;
+
+		line++;
+		hash = memchr(p, '#', n);
+		k = hash ? (size_t)(hash - p) : n;
+		while (k > 0 && isspace((unsigned char)p[k - 1]))
+			k--;
+		{
+			size_t a = 0;
+			while (a < k && isspace((unsigned char)p[a]))
+				a++;
+			if (a < k) {
+				err[0] = '\0';
+				if (parse_line(x, tok, p + a, k - a, line, err,
+				    errlen) != 0)
+					return -1;
+			}
+		}
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	sort_x = x;
+	qsort(x->rules, x->nrules, sizeof(*x->rules), cmp_rule);
+	sort_x = NULL;
+	return 0;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+int
+expand_index_load_with(struct expand_index **out, sqlite3 *db,
+                       const char *synonyms_text, const char *wordlist_path,
+                       char *err, size_t errlen)
+{
+	struct expand_index *x = calloc(1, sizeof(*x));
+	struct nl_tokenizer *tok = nl_tokenizer_new();
+
+	*out = NULL;
+	if (errlen > 0)
+		err[0] = '\0';
+	if (x == NULL || tok == NULL) {
+		snprintf(err, errlen, "geen geheugen");
+		goto fail;
+	}
+	if (load_vocab(x, db, err, errlen) != 0 ||
+	    load_forms(x, db, tok, err, errlen) != 0)
+		goto fail;
+	if (build_lookups(x) != 0 || load_wordlist(x, wordlist_path, tok) != 0) {
+		snprintf(err, errlen, "geen geheugen");
+		goto fail;
+	}
+	if (load_rules(x, tok, synonyms_text, err, errlen) != 0)
+		goto fail;
+	nl_tokenizer_free(tok);
+	x->measures = EXPAND_ALL;
+	*out = x;
+	return 0;
+fail:
+	nl_tokenizer_free(tok);
+	expand_index_free(x);
+	return -1;
+}
+
+int
+expand_index_load(struct expand_index **out, sqlite3 *db,
+                  const char *synonyms_text, char *err, size_t errlen)
+{
+	return expand_index_load_with(out, db, synonyms_text, EXPAND_WORDLIST,
+	    err, errlen);
+}
+
+/* ---- per query ----------------------------------------------------------- */
+
+struct qword {
+	char fold[NL_MAX_TOKEN];
+	char stem[NL_MAX_TOKEN];
+	int nfold, nstem;
+	int stop;                /* a stop word */
+	int alpha;               /* stem is a-z only */
+	long tid;                /* stem in the vocabulary, or -1 */
+	uint32_t fix[TYPO_MAXCAND];  /* corrections (term ids) */
+	int nfix;
+};
+
+struct qtok {
+	const char *alt[MAXALT]; /* stems: as typed, then corrections */
+	int nalt;
+	int word;
+};
+
+struct qctx {
+	const struct expand_index *x;
+	struct nl_tokenizer *tok;
+	struct query_plan *p;
+	struct qword w[MAXW];
+	int nw;
+	struct qtok t[MAXQT];
+	int nt;
+	char tokbuf[MAXQT][NL_MAX_TOKEN];
+	const char *seen[MAXSEEN];   /* stems (or stem keys) in the plan */
+	int nseen;
+	int cur_word;                /* word of the tokens being collected */
+};
+
+static int
+seen_has(const struct qctx *q, const char *s)
+{
+	for (int i = 0; i < q->nseen; i++)
+		if (strcmp(q->seen[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+seen_add(struct qctx *q, const char *s)
+{
+	if (q->nseen < MAXSEEN && !seen_has(q, s))
+		q->seen[q->nseen++] = s;
+}
+
+static int
+is_alpha_stem(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+			return 0;
+	return n > 0;
+}
+
+/* Appends a group with expression expr (taken over). */
+static int
+push_group(struct query_plan *p, char *expr, double weight, int word)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 8;
+		struct plan_group *g = realloc(p->groups, nc * sizeof(*g));
+		if (g == NULL)
+			return -1;
+		p->groups = g;
+		p->cap = nc;
+	}
+	p->groups[p->n].expr = expr;
+	p->groups[p->n].weight = weight;
+	p->groups[p->n].word = word;
+	p->n++;
+	return 0;
+}
+
+/* Appends a group requiring every one of the n terms ("a" AND "b"). */
+static int
+add_and_group(struct query_plan *p, const char *const *terms, size_t n,
+              double weight, int word)
+{
+	char *expr = NULL;
+	size_t len = 0, cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			if (len + 6 > cap) {
+				size_t nc = (len + 6) * 2;
+				char *ne = realloc(expr, nc);
+				if (ne == NULL)
+					goto fail;
+				expr = ne;
+				cap = nc;
+			}
+			memcpy(expr + len, " AND ", 6);
+			len += 5;
+		}
+		if (plan_quote(terms[i], strlen(terms[i]), &expr, &len, &cap) != 0)
+			goto fail;
+	}
+	if (expr == NULL)
+		return 0;
+	if (push_group(p, expr, weight, word) != 0)
+		goto fail;
+	return 0;
+fail:
+	free(expr);
+	return -1;
+}
+
+/* Collects the non-colocated tokens of a typed word for rule matching. */
+static int
+qtok_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct qctx *q = ctx;
+
+	(void)start;
+	(void)end;
+	if ((flags & NL_TOK_COLOCATED) || q->nt == MAXQT)
+		return 0;
+	memcpy(q->tokbuf[q->nt], tok, (size_t)ntok);
+	q->tokbuf[q->nt][ntok] = '\0';
+	q->t[q->nt].alt[0] = q->tokbuf[q->nt];
+	q->t[q->nt].nalt = 1;
+	q->t[q->nt].word = q->cur_word;
+	q->nt++;
+	return 0;
+}
+
+/* ---- stop words ---------------------------------------------------------- */
+
+static void
+drop_stop_groups(struct qctx *q)
+{
+	struct query_plan *p = q->p;
+	int nstop = 0, ncontent = 0;
+	size_t k = 0;
+
+	for (int i = 0; i < q->nw; i++) {
+		if (q->w[i].nfold == 0)
+			continue;
+		if (q->w[i].stop)
+			nstop++;
+		else
+			ncontent++;
+	}
+	if (nstop == 0 || ncontent == 0)
+		return;
+	for (size_t g = 0; g < p->n; g++) {
+		int w = p->groups[g].word;
+		if (w >= 0 && w < q->nw && q->w[w].stop) {
+			free(p->groups[g].expr);
+			continue;
+		}
+		p->groups[k++] = p->groups[g];
+	}
+	p->n = k;
+}
+
+/* ---- typos --------------------------------------------------------------- */
+
+struct cand {
+	uint32_t id;
+	int dist;
+};
+
+struct tsearch {
+	const struct expand_index *x;
+	const char *q;
+	int n, k;
+	struct cand c[64];
+	int nc;
+	int rows[TRIE_MAXLEN + 4][TYPO_MAXLEN + 1];
+};
+
+static int
+row_min(const int *r, int n)
+{
+	int m = r[0];
+
+	for (int j = 1; j <= n; j++)
+		if (r[j] < m)
+			m = r[j];
+	return m;
+}
+
+static void
+add_cand(struct tsearch *s, uint32_t id, int dist)
+{
+	int worst = 0;
+
+	if (s->nc < (int)(sizeof(s->c) / sizeof(s->c[0]))) {
+		s->c[s->nc].id = id;
+		s->c[s->nc].dist = dist;
+		s->nc++;
+		return;
+	}
+	/* Full: replace the worst (farthest, then least frequent). */
+	for (int i = 1; i < s->nc; i++)
+		if (s->c[i].dist > s->c[worst].dist ||
+		    (s->c[i].dist == s->c[worst].dist &&
+		    s->x->df[s->c[i].id] < s->x->df[s->c[worst].id]))
+			worst = i;
+	if (dist < s->c[worst].dist || (dist == s->c[worst].dist &&
+	    s->x->df[id] > s->x->df[s->c[worst].id])) {
+		s->c[worst].id = id;
+		s->c[worst].dist = dist;
+	}
+}
+
+/* Row depth (the prefix of length depth ends at node ni) is s->rows[depth];
+ * pc is the byte of node ni (0 at the root). */
+static void
+trie_walk(struct tsearch *s, uint32_t ni, int depth, unsigned char pc)
+{
+	const struct tnode *node = &s->x->trie[ni];
+	const int *row = s->rows[depth];
+	const int *prev = depth > 0 ? s->rows[depth - 1] : NULL;
+	int n = s->n, k = s->k;
+	int pmin = row_min(row, n);
+
+	if (depth + 1 > TRIE_MAXLEN + 2)
+		return;
+	for (uint32_t ci = node->first; ci < node->first + node->nchild; ci++) {
+		const struct tnode *ch = &s->x->trie[ci];
+		unsigned char c = ch->c;
+		int *nr = s->rows[depth + 1];
+		int m;
+
+		nr[0] = depth + 1;
+		for (int j = 1; j <= n; j++) {
+			int cost = (unsigned char)s->q[j - 1] != c;
+			int v = row[j] + 1;
+			if (nr[j - 1] + 1 < v)
+				v = nr[j - 1] + 1;
+			if (row[j - 1] + cost < v)
+				v = row[j - 1] + cost;
+			if (prev != NULL && j >= 2 &&
+			    (unsigned char)s->q[j - 1] == pc &&
+			    (unsigned char)s->q[j - 2] == c &&
+			    prev[j - 2] + 1 < v)
+				v = prev[j - 2] + 1;
+			nr[j] = v;
+		}
+		if (ch->term != NONE && nr[n] <= k)
+			add_cand(s, ch->term, nr[n]);
+		m = row_min(nr, n);
+		if (m <= k || pmin < k)
+			trie_walk(s, ci, depth + 1, c);
+	}
+}
+
+static int
+cmp_cand(const void *a, const void *b, const struct expand_index *x)
+{
+	const struct cand *p = a, *q = b;
+
+	if (p->dist != q->dist)
+		return p->dist - q->dist;
+	if (x->df[p->id] != x->df[q->id])
+		return x->df[p->id] > x->df[q->id] ? -1 : 1;
+	return strcmp(voc_str(x, p->id), voc_str(x, q->id));
+}
+
+/* Finds the corrections of word i (at most TYPO_MAXCAND of the nearest
+ * distance, the most frequent first). */
+static void
+find_typo(struct qctx *q, int i, struct tsearch *s)
+{
+	struct qword *w = &q->w[i];
+	const struct expand_index *x = q->x;
+	int best = -1;
+
+	if (w->nstem < TYPO_MIN || w->nstem > TYPO_MAXLEN)
+		return;
+	memset(s, 0, offsetof(struct tsearch, rows));
+	s->x = x;
+	s->q = w->stem;
+	s->n = w->nstem;
+	s->k = w->nstem <= 6 ? 1 : 2;
+	for (int j = 0; j <= s->n; j++)
+		s->rows[0][j] = j;
+	trie_walk(s, 0, 0, 0);
+	/* insertion sort: few candidates */
+	for (int a = 1; a < s->nc; a++)
+		for (int b = a; b > 0 && cmp_cand(&s->c[b], &s->c[b - 1], x) < 0;
+		     b--) {
+			struct cand t = s->c[b];
+			s->c[b] = s->c[b - 1];
+			s->c[b - 1] = t;
+		}
+	for (int a = 0; a < s->nc && w->nfix < TYPO_MAXCAND; a++) {
+		uint32_t id = s->c[a].id;
+		const char *t = voc_str(x, id);
+		if (best >= 0 && s->c[a].dist > best)
+			break;
+		if (voc_len(x, id) < 3 || !is_alpha_stem(t, (int)voc_len(x, id)) ||
+		    term_qtext(x, id) == NULL)
+			continue;
+		best = s->c[a].dist;
+		w->fix[w->nfix++] = id;
+	}
+}
+
+static int
+do_typos(struct qctx *q)
+{
+	const struct expand_index *x = q->x;
+	struct tsearch *s = NULL;
+	int rc = 0;
+
+	for (int i = 0; i < q->nw; i++) {
+		struct qword *w = &q->w[i];
+		const char *terms[TYPO_MAXCAND];
+
+		if (w->stop || !w->alpha || w->tid >= 0 ||
+		    is_known(x, w->fold, (size_t)w->nfold) ||
+		    is_known(x, w->stem, (size_t)w->nstem))
+			continue;
+		if (s == NULL && (s = malloc(sizeof(*s))) == NULL)
+			return -1;
+		find_typo(q, i, s);
+		if (w->nfix == 0)
+			continue;
+		for (int k = 0; k < w->nfix; k++) {
+			terms[k] = term_qtext(x, w->fix[k]);
+			seen_add(q, voc_str(x, w->fix[k]));
+		}
+		/* The typed form matches nothing: its group gives way. */
+		for (size_t g = 0; g < q->p->n; g++)
+			if (q->p->groups[g].word == i &&
+			    q->p->groups[g].weight == 1.0) {
+				free(q->p->groups[g].expr);
+				memmove(&q->p->groups[g], &q->p->groups[g + 1],
+				    (q->p->n - g - 1) * sizeof(q->p->groups[0]));
+				q->p->n--;
+				break;
+			}
+		if (plan_add_terms(q->p, terms, (size_t)w->nfix, EXPAND_W_TYPO,
+		    i) != 0) {
+			rc = -1;
+			break;
+		}
+		/* Rule matching also sees the corrections. */
+		for (int t = 0; t < q->nt; t++)
+			if (q->t[t].word == i)
+				for (int k = 0; k < w->nfix && q->t[t].nalt < MAXALT;
+				     k++)
+					q->t[t].alt[q->t[t].nalt++] =
+					    voc_str(x, w->fix[k]);
+	}
+	free(s);
+	return rc;
+}
+
+/* ---- compounds ----------------------------------------------------------- */
+
+/* Normalises fold[a..b) and looks it up; -1 when not a usable part. */
+static long
+part_id(struct qctx *q, const char *fold, int a, int b)
+{
+	char norm[NL_MAX_TOKEN];
+	int n;
+	long id;
+
+	if (b - a < SPLIT_MINPART || nl_is_stopword(fold + a, b - a))
+		return -1;
+	n = nl_tokenizer_normalize(q->tok, fold + a, b - a, norm, sizeof(norm));
+	if (n < SPLIT_MINPART || (id = voc_find(q->x, norm, (size_t)n)) < 0 ||
+	    term_qtext(q->x, (uint32_t)id) == NULL)
+		return -1;
+	return id;
+}
+
+struct split {
+	uint32_t part[SPLIT_MAXPARTS];
+	int n;
+	long score;              /* sum of squared part lengths */
+	uint32_t mindf;
+};
+
+static int
+split_better(const struct split *a, const struct split *b)
+{
+	if (b->n == 0)
+		return 1;
+	if (a->n != b->n)
+		return a->n < b->n;
+	if (a->score != b->score)
+		return a->score > b->score;
+	return a->mindf > b->mindf;
+}
+
+/* Best split of fold[a..n) into at most left parts, appended to cur. */
+static void
+split_rest(struct qctx *q, const char *fold, int a, int n, int left,
+           struct split *cur, struct split *best)
+{
+	static const char *const links[] = { "", "s", "e", "en" };
+
+	if (left == 0)
+		return;
+	/* fold[a..n) as the last part */
+	if (cur->n > 0) {
+		long id = part_id(q, fold, a, n);
+		if (id >= 0) {
+			struct split s = *cur;
+			s.part[s.n++] = (uint32_t)id;
+			s.score += (long)(n - a) * (n - a);
+			if (q->x->df[id] < s.mindf)
+				s.mindf = q->x->df[id];
+			if (split_better(&s, best))
+				*best = s;
+		}
+	}
+	if (left == 1)
+		return;
+	for (int b = a + (cur->n == 0 ? SPLIT_MINFIRST : SPLIT_MINPART);
+	     b <= n - SPLIT_MINPART; b++) {
+		long id = part_id(q, fold, a, b);
+		if (id < 0)
+			continue;
+		for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
+			int ll = (int)strlen(links[l]);
+			struct split s = *cur;
+			if (b + ll > n - SPLIT_MINPART ||
+			    memcmp(fold + b, links[l], (size_t)ll) != 0)
+				continue;
+			s.part[s.n++] = (uint32_t)id;
+			s.score += (long)(b - a) * (b - a);
+			if (q->x->df[id] < s.mindf)
+				s.mindf = q->x->df[id];
+			split_rest(q, fold, b + ll, n, left - 1, &s, best);
+		}
+	}
+}
+
+static int
+do_splits(struct qctx *q)
+{
+	for (int i = 0; i < q->nw; i++) {
+		struct qword *w = &q->w[i];
+		struct split cur = { .n = 0, .score = 0, .mindf = UINT32_MAX };
+		struct split best = { .n = 0 };
+		const char *terms[SPLIT_MAXPARTS];
+		int nt = 0;
+
+		if (w->stop || !w->alpha || w->tid >= 0 ||
+		    w->nfold < SPLIT_MINFIRST + SPLIT_MINPART ||
+		    !is_alpha_stem(w->fold, w->nfold))
+			continue;
+		split_rest(q, w->fold, 0, w->nfold, SPLIT_MAXPARTS, &cur, &best);
+		if (best.n < 2)
+			continue;
+		for (int k = 0; k < best.n; k++) {
+			const char *st = voc_str(q->x, best.part[k]);
+			int dup = 0;
+			for (int j = 0; j < nt; j++)
+				if (strcmp(terms[j], term_qtext(q->x,
+				    best.part[k])) == 0)
+					dup = 1;
+			if (!dup)
+				terms[nt++] = term_qtext(q->x, best.part[k]);
+			seen_add(q, st);
+		}
+		if (add_and_group(q->p, terms, (size_t)nt, EXPAND_W_SPLIT, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+do_joins(struct qctx *q)
+{
+	static const char *const links[] = { "", "s", "en", "e" };
+
+	for (int i = 0; i + 1 < q->nw; i++) {
+		struct qword *a = &q->w[i], *b = &q->w[i + 1];
+
+		if (a->stop || b->stop || !a->alpha || !b->alpha ||
+		    a->nfold == 0 || b->nfold == 0)
+			continue;
+		for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
+			char joined[2 * NL_MAX_TOKEN], norm[NL_MAX_TOKEN];
+			int ll = (int)strlen(links[l]), n;
+			long id;
+			const char *terms[1];
+
+			if (a->nfold + ll + b->nfold >= NL_MAX_STEM)
+				break;
+			memcpy(joined, a->fold, (size_t)a->nfold);
+			memcpy(joined + a->nfold, links[l], (size_t)ll);
+			memcpy(joined + a->nfold + ll, b->fold, (size_t)b->nfold);
+			joined[a->nfold + ll + b->nfold] = '\0';
+			n = nl_tokenizer_normalize(q->tok, joined, -1, norm,
+			    sizeof(norm));
+			if (n <= 0 || (id = voc_find(q->x, norm, (size_t)n)) < 0)
+				continue;
+			if (seen_has(q, voc_str(q->x, (uint32_t)id)))
+				break;
+			seen_add(q, voc_str(q->x, (uint32_t)id));
+			terms[0] = joined;   /* FTS5 maps it to norm */
+			if (plan_add_terms(q->p, terms, 1, EXPAND_W_JOIN, i) != 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- affixes: longer terms starting or ending with a typed word ---------- */
+
+/* 1 when rest (a piece of a longer term, the link already taken off) is
+ * a word: in the vocabulary or the word list, and not a stop word. */
+static int
+piece_ok(const struct expand_index *x, const char *s, int n)
+{
+	return n >= SPLIT_MINPART && !nl_is_stopword(s, n) &&
+	    is_known(x, s, (size_t)n);
+}
+
+/* The remainder after a typed word at the start of a term: a vocabulary
+ * term, maybe after a linking morpheme or diminutive (taal|maatje,
+ * wandel|groep, mantelzorg|steunpunt, maatjes|project). Stricter than
+ * head_ok(): the typed word is the modifier here, and a term merely
+ * starting with a common word is often no compound of it at all
+ * (vrij|williger, even|wicht, for|mulier). */
+static int
+tail_ok(const struct expand_index *x, const char *r, int n)
+{
+	static const char *const links[] = { "", "s", "e", "en", "er", "je",
+	    "jes", "tje", "tjes" };
+
+	for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
+		int ll = (int)strlen(links[l]);
+		if (ll < n && memcmp(r, links[l], (size_t)ll) == 0 &&
+		    n - ll >= SPLIT_MINPART && !nl_is_stopword(r + ll, n - ll) &&
+		    voc_find(x, r + ll, (size_t)(n - ll)) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The part before a typed word at the end of a term: a word, maybe with a
+ * linking morpheme (wandel|maatje, vrijwilligers|werk, jongeren|werk). */
+static int
+head_ok(const struct expand_index *x, const char *h, int n)
+{
+	static const char *const links[] = { "", "s", "e", "en" };
+
+	for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
+		int ll = (int)strlen(links[l]);
+		if (ll < n && memcmp(h + n - ll, links[l], (size_t)ll) == 0 &&
+		    piece_ok(x, h, n - ll))
+			return 1;
+	}
+	return 0;
+}
+
+struct affix {
+	uint32_t id[AFFIX_MAX * 4];
+	int n;
+};
+
+static void
+affix_add(const struct expand_index *x, struct affix *a, uint32_t id)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->id[i] == id)
+			return;
+	if (a->n < (int)(sizeof(a->id) / sizeof(a->id[0]))) {
+		a->id[a->n++] = id;
+		return;
+	}
+	/* keep the most frequent */
+	{
+		int worst = 0;
+		for (int i = 1; i < a->n; i++)
+			if (x->df[a->id[i]] < x->df[a->id[worst]])
+				worst = i;
+		if (x->df[id] > x->df[a->id[worst]])
+			a->id[worst] = id;
+	}
+}
+
+/* Terms that start with s[0..n). */
+static void
+affix_start(const struct expand_index *x, const char *s, int n,
+            struct affix *a)
+{
+	size_t lo = 0, hi = x->voc.n;
+	int scanned = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(voc_str(x, x->by_str[mid]), s, (size_t)n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < x->voc.n && scanned < AFFIX_SCAN; lo++, scanned++) {
+		uint32_t id = x->by_str[lo];
+		const char *t = voc_str(x, id);
+		int tl = (int)voc_len(x, id);
+		if (strncmp(t, s, (size_t)n) != 0)
+			break;
+		if (tl > n && tail_ok(x, t + n, tl - n))
+			affix_add(x, a, id);
+	}
+}
+
+/* 1 when the written form of term id holds one of the forms of the typed
+ * word w: for short stems, which other words share by accident
+ * (maatje -> "mat", as in arbeidsmatige -> "arbeidsmat"). */
+static int
+shows_word(const struct expand_index *x, uint32_t id, const struct qword *w)
+{
+	const char *surf;
+	char base[NL_MAX_TOKEN];
+	int n = w->nfold;
+
+	if (w->nstem >= 5 || x->surf[id] == NONE)
+		return 1;
+	surf = x->tbuf + x->surf[id];
+	if (strstr(surf, w->fold) != NULL)
+		return 1;
+	if (n > 2 && w->fold[n - 1] == 's')
+		n--;
+	else if (n > 3 && w->fold[n - 2] == 'e' && w->fold[n - 1] == 'n')
+		n -= 2;
+	memcpy(base, w->fold, (size_t)n);
+	base[n] = '\0';
+	if (n >= 3 && strstr(surf, base) != NULL)
+		return 1;
+	return w->tid >= 0 && x->surf[w->tid] != NONE &&
+	    strstr(surf, x->tbuf + x->surf[w->tid]) != NULL;
+}
+
+/* Terms that end with s[0..n). */
+static void
+affix_end(const struct expand_index *x, const char *s, int n, struct affix *a)
+{
+	char r[NL_MAX_TOKEN];
+	size_t lo = 0, hi = x->voc.n;
+	int scanned = 0;
+
+	for (int k = 0; k < n; k++)
+		r[k] = s[n - 1 - k];
+	r[n] = '\0';
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(x->rev + x->voc.off[x->by_rev[mid]], r, (size_t)n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < x->voc.n && scanned < AFFIX_SCAN; lo++, scanned++) {
+		uint32_t id = x->by_rev[lo];
+		const char *t = voc_str(x, id);
+		int tl = (int)voc_len(x, id);
+		if (strncmp(x->rev + x->voc.off[id], r, (size_t)n) != 0)
+			break;
+		if (tl > n && head_ok(x, t, tl - n))
+			affix_add(x, a, id);
+	}
+}
+
+static int
+do_affixes(struct qctx *q)
+{
+	const struct expand_index *x = q->x;
+
+	for (int i = 0; i < q->nw; i++) {
+		struct qword *w = &q->w[i];
+		struct affix a;
+		const char *terms[AFFIX_MAX];
+		int nt = 0;
+
+		a.n = 0;
+		if (w->stop || !w->alpha || w->nstem < AFFIX_MIN)
+			continue;
+		if (w->nstem >= AFFIX_MIN_START)
+			affix_start(x, w->stem, w->nstem, &a);
+		affix_end(x, w->stem, w->nstem, &a);
+		if (w->nfold >= AFFIX_MIN_START && (w->nfold != w->nstem ||
+		    memcmp(w->fold, w->stem, (size_t)w->nstem) != 0))
+			affix_start(x, w->fold, w->nfold, &a);
+		/* most frequent first */
+		for (int s = 1; s < a.n; s++)
+			for (int b = s; b > 0 && (x->df[a.id[b]] > x->df[a.id[b - 1]] ||
+			    (x->df[a.id[b]] == x->df[a.id[b - 1]] &&
+			    strcmp(voc_str(x, a.id[b]), voc_str(x, a.id[b - 1])) < 0));
+			    b--) {
+				uint32_t t = a.id[b];
+				a.id[b] = a.id[b - 1];
+				a.id[b - 1] = t;
+			}
+		for (int k = 0; k < a.n && nt < AFFIX_MAX; k++) {
+			const char *st = voc_str(x, a.id[k]);
+			const char *qt = term_qtext(x, a.id[k]);
+			if (qt == NULL || seen_has(q, st) || !shows_word(x, a.id[k], w))
+				continue;
+			seen_add(q, st);
+			terms[nt++] = qt;
+		}
+		if (nt > 0 && plan_add_terms(q->p, terms, (size_t)nt,
+		    EXPAND_W_AFFIX, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- synonyms ------------------------------------------------------------ */
+
+static int
+tok_is(const struct qtok *t, const char *s)
+{
+	for (int a = 0; a < t->nalt; a++)
+		if (strcmp(t->alt[a], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the left side of r matches the query tokens with its first word
+ * at token p; *lastp gets the token of its last word. */
+static int
+rule_match(const struct qctx *q, const struct rule *r, int p, int *lastp)
+{
+	const struct expand_index *x = q->x;
+	int k = 1, pos = p;
+
+	/* Greedy earliest match is optimal for in-order matching with a
+	 * bounded gap only when no later choice helps; try each. */
+	if (r->nleft == 1) {
+		*lastp = p;
+		return 1;
+	}
+	for (int t = pos + 1; t < q->nt && t - pos - 1 <= RULE_MAXGAP; t++) {
+		const char *want = x->rbuf + x->rstem[r->left + k];
+		if (!tok_is(&q->t[t], want))
+			continue;
+		{
+			/* match the remainder from t */
+			struct rule sub = *r;
+			int last;
+			sub.left += (uint32_t)k;
+			sub.nleft -= (uint32_t)k;
+			if (rule_match(q, &sub, t, &last)) {
+				*lastp = last;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+do_synonyms(struct qctx *q)
+{
+	const struct expand_index *x = q->x;
+	int nterms = 0;
+	uint8_t *fired;
+
+	if (x->nrules == 0 || q->nt == 0)
+		return 0;
+	if ((fired = calloc(x->nsets + 1, 1)) == NULL)
+		return -1;
+	for (int p = 0; p < q->nt; p++) {
+		for (int a = 0; a < q->t[p].nalt; a++) {
+			const char *s = q->t[p].alt[a];
+			size_t lo = 0, hi = x->nrules;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(x->rbuf + x->rstem[x->rules[mid].left], s) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < x->nrules && strcmp(x->rbuf +
+			    x->rstem[x->rules[lo].left], s) == 0; lo++) {
+				const struct rule *r = &x->rules[lo];
+				const char *terms[64];
+				int nt = 0, last;
+
+				if (fired[r->set] || !rule_match(q, r, p, &last))
+					continue;
+				fired[r->set] = 1;
+				for (uint32_t k = 0; k < r->nright &&
+				    nterms < SYN_MAXTERMS; k++) {
+					const struct rterm *t = &x->rterms[r->right + k];
+					const char *key = x->rbuf + t->key;
+					int same = t->nstems == r->nleft;
+
+					for (uint32_t j = 0; same && j < t->nstems; j++)
+						same = strcmp(x->rbuf + x->rstem[t->stems + j],
+						    x->rbuf + x->rstem[r->left + j]) == 0;
+					if (!t->ok || same || seen_has(q, key))
+						continue;
+					seen_add(q, key);
+					terms[nt++] = x->rbuf + t->text;
+					nterms++;
+				}
+				if (nt > 0 && plan_add_terms(q->p, terms, (size_t)nt,
+				    EXPAND_W_SYNONYM, q->t[p].word) != 0) {
+					free(fired);
+					return -1;
+				}
+			}
+		}
+	}
+	free(fired);
+	return 0;
+}
+
+/* ---- what was searched --------------------------------------------------- */
+
+static int
+set_gezocht(struct qctx *q)
+{
+	const struct expand_index *x = q->x;
+	struct query_plan *p = q->p;
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	int corrected = 0;
+
+	for (int i = 0; i < p->nwords; i++) {
+		const char *w = p->words[i];
+		size_t n;
+		if (i < q->nw && q->w[i].nfix > 0) {
+			uint32_t id = q->w[i].fix[0];
+			w = x->surf[id] != NONE ? x->tbuf + x->surf[id] :
+			    voc_str(x, id);
+			corrected = 1;
+		}
+		n = strlen(w);
+		if (len + n + 2 > cap) {
+			size_t nc = (len + n + 2) * 2;
+			char *ns = realloc(s, nc);
+			if (ns == NULL) {
+				free(s);
+				return -1;
+			}
+			s = ns;
+			cap = nc;
+		}
+		if (len > 0)
+			s[len++] = ' ';
+		memcpy(s + len, w, n);
+		len += n;
+		s[len] = '\0';
+	}
+	if (!corrected) {
+		free(s);
+		return 0;
+	}
+	free(p->gezocht);
+	free(p->bedoelt);
+	p->gezocht = s;
+	p->bedoelt = strdup(s);
+	return p->bedoelt == NULL ? -1 : 0;
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+int
+expand_plan(const struct expand_index *x, struct nl_tokenizer *tok,
+            struct query_plan *p)
+{
+	struct qctx *q;
+	int rc = -1;
+
+	if (x == NULL || tok == NULL || p == NULL || p->nwords == 0)
+		return 0;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return -1;
+	q->x = x;
+	q->tok = tok;
+	q->p = p;
+	q->nw = p->nwords < MAXW ? p->nwords : MAXW;
+	for (int i = 0; i < q->nw; i++) {
+		struct qword *w = &q->w[i];
+		w->nfold = nl_fold_word(p->words[i], -1, w->fold, sizeof(w->fold));
+		w->nstem = nl_tokenizer_normalize(tok, p->words[i], -1, w->stem,
+		    sizeof(w->stem));
+		if (w->nfold < 0 || w->nstem < 0)
+			w->nfold = w->nstem = 0;
+		w->fold[w->nfold] = '\0';
+		w->stem[w->nstem] = '\0';
+		w->stop = w->nfold > 0 && nl_is_stopword(w->fold, w->nfold);
+		w->alpha = is_alpha_stem(w->stem, w->nstem) &&
+		    is_alpha_stem(w->fold, w->nfold);
+		w->tid = w->nstem > 0 ? voc_find(x, w->stem, (size_t)w->nstem) : -1;
+		if (p->last_prefix && i == p->nwords - 1) {
+			/* Still being typed: searched as a prefix, left alone
+			 * (alpha 0 turns off typos, compounds and affixes). */
+			w->stop = w->alpha = 0;
+			continue;
+		}
+		if (!w->stop && w->nstem > 0)
+			seen_add(q, w->stem);
+		q->cur_word = i;
+		nl_tokenizer_run(tok, p->words[i], -1, qtok_cb, q);
+	}
+	if (x->measures & EXPAND_STOP)
+		drop_stop_groups(q);
+	if (((x->measures & EXPAND_TYPO) && do_typos(q) != 0) ||
+	    ((x->measures & EXPAND_JOIN) && do_joins(q) != 0) ||
+	    ((x->measures & EXPAND_SPLIT) && do_splits(q) != 0) ||
+	    ((x->measures & EXPAND_SYNONYM) && do_synonyms(q) != 0) ||
+	    ((x->measures & EXPAND_AFFIX) && do_affixes(q) != 0) ||
+	    set_gezocht(q) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(q);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * expand.h - query expansion: what a query means besides the words typed.
+ *
+ * plan_build() (plan.h) makes one group per typed word at weight 1.0;
+ * expand_plan() rewrites that plan with five general measures, each a
+ * group (or groups) weighing less than a typed word, so an exact match
+ * always outranks an expanded one:
+ *
+ *   stop words   groups of Dutch function words (nl_is_stopword) are
+ *                dropped, unless every word is one.
+ *   typos        a word that is not in the index vocabulary and not a
+ *                Dutch word (wdutch) is replaced by the nearest vocabulary
+ *                terms (restricted Damerau-Levenshtein distance 1 up to 6
+ *                letters, 2 from 7; at most 2, the most frequent first);
+ *                gezocht/bedoelt then hold the corrected query.
+ *   compounds    a word not in the vocabulary that splits into 2-3
+ *                vocabulary terms (linking -s-, -e-, -en-) adds the parts
+ *                (all of them required); two adjacent words whose join is
+ *                a vocabulary term add it; a word that starts or ends
+ *                longer vocabulary terms whose other part is a word too
+ *                (maatje -> taalmaatje, mantelzorg -> mantelzorgsteunpunt)
+ *                adds the most frequent of them.
+ *   synonyms     rules from schema/synoniemen.txt (format in its header):
+ *                when a rule's left side occurs in the query, its right
+ *                side is searched too.
+ *
+ * Terms taken from the vocabulary are stems; a group holds one only when
+ * the tokenizer maps it to itself (else a surface form that maps to it),
+ * because FTS5 runs every group through the "dutch" tokenizer again.
+ *
+ * An expand_index belongs to one index generation: built once by
+ * expand_index_load(), read-only afterwards, shared by all threads.
+ */
+#ifndef SK_EXPAND_H
+#define SK_EXPAND_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "nl_tokenizer.h"
+#include "plan.h"
+
+/* Weights of the groups expand_plan() adds (a typed word weighs 1.0):
+ * two typed words written together, a corrected typo, the parts of a
+ * typed compound, the right side of a synonym rule, and longer compounds
+ * that start or end with a typed word. */
+#define EXPAND_W_JOIN    0.8
+#define EXPAND_W_TYPO    0.7
+#define EXPAND_W_SPLIT   0.6
+#define EXPAND_W_SYNONYM 0.3
+#define EXPAND_W_AFFIX   0.3
+
+/* The Dutch word list (Debian package wdutch). Used, when present, to
+ * tell real words from typos and to accept the other part of a compound;
+ * the index vocabulary stays the main dictionary. */
+#define EXPAND_WORDLIST "/usr/share/dict/dutch"
+
+struct expand_index;
+
+/*
+ * Builds the expansion data of one index generation from db (which must
+ * have the "dutch" tokenizer registered: nl_tokenizer_register): the FTS5
+ * vocabulary of aanbod_fts with document frequencies (through a TEMP
+ * fts5vocab table, so a read-only, immutable db works), the most frequent
+ * written form of each term (for "bedoelt u"), the word list
+ * EXPAND_WORDLIST if readable, and the synonym rules in synonyms_text
+ * (the text of schema/synoniemen.txt; NULL = no rules).
+ * Returns 0, or -1 with a message in err (a bad rule names its line).
+ */
+int expand_index_load(struct expand_index **out, sqlite3 *db,
+                      const char *synonyms_text, char *err, size_t errlen);
+
+/* As expand_index_load(), with the word list read from wordlist_path
+ * (NULL = none). For tests and tools. */
+int expand_index_load_with(struct expand_index **out, sqlite3 *db,
+                           const char *synonyms_text,
+                           const char *wordlist_path, char *err,
+                           size_t errlen);
+
+void expand_index_free(struct expand_index *x);
+
+/* The measures, as bits; all are on after loading. Turning some off is
+ * for measuring what each contributes (make relevance), not for use. */
+#define EXPAND_STOP    0x01   /* drop stop words */
+#define EXPAND_TYPO    0x02   /* correct typos */
+#define EXPAND_SPLIT   0x04   /* split a typed compound */
+#define EXPAND_JOIN    0x08   /* join two typed words */
+#define EXPAND_AFFIX   0x10   /* longer compounds of a typed word */
+#define EXPAND_SYNONYM 0x20   /* synonym rules */
+#define EXPAND_ALL     0x3f
+
+/* Sets which measures expand_plan() applies (EXPAND_* bits). Call before
+ * the index is shared between threads. */
+void expand_index_set_measures(struct expand_index *x, unsigned measures);
+
+/* Counts, for logging: vocabulary terms, synonym rules (one per left
+ * side), words in the word list. Any pointer may be NULL. */
+void expand_index_stats(const struct expand_index *x, size_t *terms,
+                        size_t *rules, size_t *words);
+
+/*
+ * Rewrites p (made by plan_build(): one group per typed word, weight 1.0)
+ * as described above. When p->last_prefix is set, the last word is being
+ * typed: its group stays as it is and no measure looks at it. tok is the calling thread's tokenizer. x may be
+ * NULL (then p is left alone). Returns 0, or -1 on ENOMEM (p is then
+ * still a valid plan, possibly partly expanded).
+ */
+int expand_plan(const struct expand_index *x, struct nl_tokenizer *tok,
+                struct query_plan *p);
+
+#endif
