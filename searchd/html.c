@@ -11,6 +11,34 @@
 #include "sbuf.h"
 #include "tijden.h"
 
+/* B1 wording for the coded values shown to people. */
+static const struct { const char *code, *tekst; } LABELS[] = {
+	{ "gratis", "Gratis" },
+	{ "vrijwillige-bijdrage", "Vrijwillige bijdrage" },
+	{ "eigen-bijdrage", "Eigen bijdrage" },
+	{ "betaald", "U betaalt zelf" },
+	{ "vrije-inloop", "U kunt zo binnenlopen" },
+	{ "aanmelden", "U meldt zich eerst aan" },
+	{ "verwijzing", "U heeft een verwijzing nodig (bijvoorbeeld van de "
+	  "huisarts of het buurtteam)" },
+	{ "beschikking", "U heeft een besluit (beschikking) van de gemeente "
+	  "nodig" },
+	{ "formeel", "Zorg of hulp van een organisatie" },
+	{ "informeel", "Activiteit of hulp van vrijwilligers" },
+	{ "inwonersinitiatief", "Gemaakt door inwoners" },
+};
+
+static const char *
+value_label(const char *code)
+{
+	if (code == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(LABELS) / sizeof(LABELS[0]); i++)
+		if (strcmp(LABELS[i].code, code) == 0)
+			return LABELS[i].tekst;
+	return code;
+}
+
 static const char *const DAGEN_VOLUIT[] = { "", "maandag", "dinsdag",
 	"woensdag", "donderdag", "vrijdag", "zaterdag", "zondag" };
 
@@ -57,16 +85,35 @@ select_field(struct sbuf *b, const struct model *m, const struct search_req *r,
 	sbuf_printf(b, "<div class=\"veld\"><label for=\"f-%s\">%s</label>\n"
 	    "<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">Alle</option>\n",
 	    param, label, param, param);
-	for (uint32_t v = 0; v < m->vs[d].n; v++) {
+	uint32_t *order = malloc((m->vs[d].n + 1) * sizeof(*order));
+
+	if (order == NULL)
+		return;
+	for (uint32_t v = 0; v < m->vs[d].n; v++)
+		order[v] = v;
+	/* insertion sort by shown name: vocabularies are small */
+	for (uint32_t a = 1; a < m->vs[d].n; a++) {
+		uint32_t x = order[a], k = a;
+		while (k > 0 && strcasecmp(dim_name(m, d, order[k - 1]),
+		    dim_name(m, d, x)) > 0) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = x;
+	}
+	for (uint32_t i = 0; i < m->vs[d].n; i++) {
+		uint32_t v = order[i];
 		int chosen = r->sel[d] && r->sel[d][v];
 		sbuf_put(b, "<option value=\"");
 		sbuf_html(b, m->vs[d].codes[v]);
 		sbuf_put(b, chosen ? "\" selected>" : "\">");
-		sbuf_html(b, dim_name(m, d, v));
+		sbuf_html(b, d == D_KOSTEN ? value_label(dim_name(m, d, v)) :
+		    dim_name(m, d, v));
 		if (res->facet[d] != NULL)
 			sbuf_printf(b, " (%u)", res->facet[d][v]);
 		sbuf_put(b, "</option>\n");
 	}
+	free(order);
 	sbuf_put(b, "</select></div>\n");
 }
 
@@ -141,7 +188,7 @@ result_item(struct sbuf *b, const struct model *m, struct conn *c,
 	}
 	if (sqlite3_column_text(st, 8)) {
 		sbuf_put(b, " · ");
-		sbuf_html(b, (const char *)sqlite3_column_text(st, 8));
+		sbuf_html(b, value_label((const char *)sqlite3_column_text(st, 8)));
 	}
 	sbuf_put(b, "</p></li>\n");
 	sqlite3_reset(st);
@@ -295,9 +342,10 @@ html_detail(const struct model *m, struct conn *c, const char *id, int *found)
 	detail_slots(&b, c, rowid);
 	row(&b, "Tijden", COL(14));
 	row(&b, "Let op", COL(15));
-	row(&b, "Kosten", COL(16));
+	row(&b, "Soort", value_label(COL(5)));
+	row(&b, "Kosten", value_label(COL(16)));
 	row(&b, "Over de kosten", COL(17));
-	row(&b, "Hoe komt u erbij", COL(18));
+	row(&b, "Hoe komt u erbij", value_label(COL(18)));
 	if ((v = COL(23)) != NULL) {
 		sbuf_put(&b, "<dt>Telefoon</dt><dd>");
 		safe_link(&b, "tel:", v, v);
