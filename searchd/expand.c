@@ -17,9 +17,9 @@
  *    branch once no cell of the row is within the limit, so only the few
  *    thousand nodes near the typed word are visited, whatever the size
  *    of the vocabulary;
- *  - known: the word list (folded words and their stems), to tell a typo
- *    from a real word the index happens not to hold, and to accept the
- *    other part of a compound;
+ *  - known: the word list (folded words), to tell a typo from a real word
+ *    the index happens not to hold, and to accept the other part of a
+ *    compound;
  *  - the synonym rules: one entry per left side, sorted by its first stem.
  *
  * Per query (expand_plan) everything lives in one struct qctx on the heap;
@@ -49,13 +49,17 @@ enum {
 	SPLIT_MINPART = 3,
 	SPLIT_MINFIRST = 4,
 	SPLIT_MAXPARTS = 3,
+	SPLIT_MAXLEN = 48,   /* longer words are not split */
 	AFFIX_MIN = 3,       /* typed stem length: terms ending with it */
 	AFFIX_MIN_START = 4, /* typed stem length: terms starting with it */
 	AFFIX_MAX = 8,       /* terms added per typed word */
-	AFFIX_SCAN = 4000,   /* vocabulary entries looked at per direction */
+	AFFIX_SCAN = 20000,  /* vocabulary entries compared per direction */
+	AFFIX_POOL = 64,     /* most frequent of them kept per word */
+	AFFIX_CHECKS = 48,   /* of which at most this many are checked */
 	RULE_MAXGAP = 2,     /* other words allowed between left-side words */
 	SYN_MAXTERMS = 40,   /* synonym terms per query */
 	TRIE_MAXLEN = 64,
+	FORMS_SCAN_BYTES = 6 << 20,  /* text read for written forms */
 };
 
 /* ---- string table: arena + open-addressing hash ------------------------- */
@@ -132,6 +136,38 @@ st_grow_slots(struct strtab *t)
 	}
 	free(t->slots);
 	t->slots = sl;
+	t->nslots = ns;
+	return 0;
+}
+
+/* Makes room for about n strings of bytes bytes in all. */
+static int
+st_reserve(struct strtab *t, uint32_t n, size_t bytes)
+{
+	uint32_t ns = 1024;
+	char *nb;
+	uint32_t *a;
+
+	while (ns < 2 * n)
+		ns *= 2;
+	if (t->n != 0 || ns <= t->nslots)
+		return 0;
+	if ((nb = realloc(t->buf, bytes)) == NULL)
+		return -1;
+	t->buf = nb;
+	t->cap = bytes;
+	if ((a = realloc(t->off, n * sizeof(*a))) == NULL)
+		return -1;
+	t->off = a;
+	if ((a = realloc(t->slen, n * sizeof(*a))) == NULL)
+		return -1;
+	t->slen = a;
+	t->ncap = n;
+	free(t->slots);
+	if ((t->slots = calloc(ns, sizeof(*t->slots))) == NULL) {
+		t->nslots = 0;
+		return -1;
+	}
 	t->nslots = ns;
 	return 0;
 }
@@ -222,7 +258,7 @@ struct expand_index {
 	char *rev;               /* reversed terms, same offsets as voc.buf */
 	struct tnode *trie;
 	uint32_t ntrie;
-	struct strtab known;     /* word list: folded words and stems */
+	struct strtab known;     /* word list: folded words */
 	size_t nwords;
 	char *rbuf;              /* rule strings */
 	size_t rlen, rcap;
@@ -502,10 +538,19 @@ load_forms(struct expand_index *x, sqlite3 *db, struct nl_tokenizer *tok,
 		goto nomem;
 	for (uint32_t i = 0; i < n; i++)
 		best[i] = NONE;
-	/* The stored text; a contentless table just yields no forms. */
-	if (sqlite3_prepare_v2(db, "SELECT * FROM aanbod_fts", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
+	/* The stored text of the short fields (the words people search for
+	 * are in names and keywords), up to a budget: tokenizing runs at
+	 * some 10 MB/s, and the forms of frequent words are known long
+	 * before the end of a large index. A term never seen keeps its stem
+	 * as its form. A contentless table or other columns: no forms. */
+	if (sqlite3_prepare_v2(db, "SELECT naam, samenvatting, trefwoorden, "
+	    "organisatie FROM aanbod_fts", -1, &st, NULL) == SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT * FROM aanbod_fts", -1, &st,
+	    NULL) == SQLITE_OK) {
+		size_t scanned = 0;
+
+		while (scanned < FORMS_SCAN_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
 			int nc = sqlite3_column_count(st);
 			for (int c = 0; c < nc; c++) {
 				const char *t =
@@ -514,6 +559,7 @@ load_forms(struct expand_index *x, sqlite3 *db, struct nl_tokenizer *tok,
 				if (t == NULL || len <= 0)
 					continue;
 				s.text = t;
+				scanned += (size_t)len;
 				nl_tokenizer_run(tok, t, len, surf_token, &s);
 				if (s.nomem)
 					goto nomem;
@@ -569,35 +615,64 @@ term_qtext(const struct expand_index *x, uint32_t id)
 
 /* ---- loading: sorted arrays and the trie --------------------------------- */
 
-static const struct expand_index *sort_x;
-
 static int
-cmp_str_id(const void *a, const void *b)
+cmp_str_id(const void *a, const void *b, void *arg)
 {
-	return strcmp(voc_str(sort_x, *(const uint32_t *)a),
-	    voc_str(sort_x, *(const uint32_t *)b));
+	const struct expand_index *x = arg;
+
+	return strcmp(voc_str(x, *(const uint32_t *)a),
+	    voc_str(x, *(const uint32_t *)b));
 }
 
 static int
-cmp_rev_id(const void *a, const void *b)
+cmp_rev_id(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_x->rev + sort_x->voc.off[*(const uint32_t *)a],
-	    sort_x->rev + sort_x->voc.off[*(const uint32_t *)b]);
+	const struct expand_index *x = arg;
+
+	return strcmp(x->rev + x->voc.off[*(const uint32_t *)a],
+	    x->rev + x->voc.off[*(const uint32_t *)b]);
 }
 
-/* Builds the children of node ni from ids[lo..hi) (sorted, sharing their
+/* One string of the typo trie: a term, or the folded written form of one
+ * (so a typo in an ending, which stemming does not undo, still meets the
+ * word: "wandleen" is one step from "wandelen", the form of "wandel"). */
+struct tentry {
+	const char *s;
+	uint32_t len;
+	uint32_t term;
+};
+
+static int
+cmp_tentry(const void *a, const void *b)
+{
+	const struct tentry *p = a, *q = b;
+	int c = strcmp(p->s, q->s);
+
+	if (c != 0)
+		return c;
+	return p->term < q->term ? -1 : p->term > q->term;
+}
+
+/* Builds the children of node ni from e[lo..hi) (sorted, sharing their
  * first d bytes). */
 static void
-trie_build(struct expand_index *x, const uint32_t *ids, uint32_t ni,
+trie_build(struct expand_index *x, const struct tentry *e, uint32_t ni,
            uint32_t lo, uint32_t hi, uint32_t d)
 {
 	uint32_t k = 0, first, a;
 
-	if (lo < hi && voc_len(x, ids[lo]) == d)
-		x->trie[ni].term = ids[lo++];
+	/* Entries ending here: one string may be the form of several terms
+	 * and a term itself: keep the most frequent. */
+	while (lo < hi && e[lo].len == d) {
+		uint32_t t = x->trie[ni].term;
+		if (t == NONE || x->df[e[lo].term] > x->df[t] ||
+		    (x->df[e[lo].term] == x->df[t] && e[lo].term < t))
+			x->trie[ni].term = e[lo].term;
+		lo++;
+	}
 	for (a = lo; a < hi; k++) {
-		unsigned char c = (unsigned char)voc_str(x, ids[a])[d];
-		while (a < hi && (unsigned char)voc_str(x, ids[a])[d] == c)
+		unsigned char c = (unsigned char)e[a].s[d];
+		while (a < hi && (unsigned char)e[a].s[d] == c)
 			a++;
 	}
 	first = x->ntrie;
@@ -605,15 +680,15 @@ trie_build(struct expand_index *x, const uint32_t *ids, uint32_t ni,
 	x->trie[ni].nchild = (uint16_t)k;
 	x->ntrie += k;
 	for (a = lo, k = 0; a < hi; k++) {
-		unsigned char c = (unsigned char)voc_str(x, ids[a])[d];
+		unsigned char c = (unsigned char)e[a].s[d];
 		uint32_t b = a, ci = first + k;
-		while (b < hi && (unsigned char)voc_str(x, ids[b])[d] == c)
+		while (b < hi && (unsigned char)e[b].s[d] == c)
 			b++;
 		x->trie[ci].c = c;
 		x->trie[ci].term = NONE;
 		x->trie[ci].nchild = 0;
 		x->trie[ci].first = 0;
-		trie_build(x, ids, ci, a, b, d + 1);
+		trie_build(x, e, ci, a, b, d + 1);
 		a = b;
 	}
 }
@@ -621,19 +696,21 @@ trie_build(struct expand_index *x, const uint32_t *ids, uint32_t ni,
 static int
 build_lookups(struct expand_index *x)
 {
-	uint32_t n = x->voc.n, nt = 0;
+	uint32_t n = x->voc.n, ne = 0;
 	size_t chars = 1;
-	uint32_t *tids = NULL;
+	struct tentry *e = NULL;
+	char *folds = NULL;
+	size_t flen = 0;
+	int rc = -1;
 
 	x->by_str = malloc((n + 1) * sizeof(*x->by_str));
 	x->by_rev = malloc((n + 1) * sizeof(*x->by_rev));
 	x->rev = malloc(x->voc.len + 1);
-	tids = malloc((n + 1) * sizeof(*tids));
+	e = malloc((2 * (size_t)n + 1) * sizeof(*e));
+	folds = malloc(x->tlen + 1);
 	if (x->by_str == NULL || x->by_rev == NULL || x->rev == NULL ||
-	    tids == NULL) {
-		free(tids);
-		return -1;
-	}
+	    e == NULL || folds == NULL)
+		goto out;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *s = voc_str(x, i);
 		uint32_t len = voc_len(x, i);
@@ -643,32 +720,51 @@ build_lookups(struct expand_index *x)
 		r[len] = '\0';
 		x->by_str[i] = x->by_rev[i] = i;
 		if (len <= TRIE_MAXLEN) {
-			tids[nt++] = i;
+			e[ne].s = s;
+			e[ne].len = len;
+			e[ne++].term = i;
 			chars += len;
 		}
 	}
-	sort_x = x;
-	qsort(x->by_str, n, sizeof(*x->by_str), cmp_str_id);
-	qsort(x->by_rev, n, sizeof(*x->by_rev), cmp_rev_id);
-	qsort(tids, nt, sizeof(*tids), cmp_str_id);
-	sort_x = NULL;
-	if ((x->trie = malloc(chars * sizeof(*x->trie))) == NULL) {
-		free(tids);
-		return -1;
+	/* folded written forms that differ from their term; a folded form
+	 * is never longer than the lower-case form it comes from */
+	for (uint32_t i = 0; i < n; i++) {
+		int k;
+		if (x->surf[i] == NONE)
+			continue;
+		k = nl_fold_word(x->tbuf + x->surf[i], -1, folds + flen,
+		    (int)(x->tlen + 1 - flen));
+		if (k <= 0 || k > TRIE_MAXLEN || ((uint32_t)k == voc_len(x, i) &&
+		    memcmp(folds + flen, voc_str(x, i), (size_t)k) == 0))
+			continue;
+		e[ne].s = folds + flen;
+		e[ne].len = (uint32_t)k;
+		e[ne++].term = i;
+		chars += (size_t)k;
+		flen += (size_t)k + 1;
 	}
+	qsort_r(x->by_str, n, sizeof(*x->by_str), cmp_str_id, x);
+	qsort_r(x->by_rev, n, sizeof(*x->by_rev), cmp_rev_id, x);
+	qsort(e, ne, sizeof(*e), cmp_tentry);
+	if ((x->trie = malloc(chars * sizeof(*x->trie))) == NULL)
+		goto out;
 	x->ntrie = 1;
 	x->trie[0].c = 0;
 	x->trie[0].term = NONE;
-	trie_build(x, tids, 0, 0, nt, 0);
-	free(tids);
-	return 0;
+	x->trie[0].first = 0;
+	x->trie[0].nchild = 0;
+	trie_build(x, e, 0, 0, ne, 0);
+	rc = 0;
+out:
+	free(e);
+	free(folds);
+	return rc;
 }
 
 /* ---- loading: the word list ---------------------------------------------- */
 
 static int
-load_wordlist(struct expand_index *x, const char *path,
-              struct nl_tokenizer *tok)
+load_wordlist(struct expand_index *x, const char *path)
 {
 	FILE *f;
 	char *line = NULL;
@@ -678,9 +774,16 @@ load_wordlist(struct expand_index *x, const char *path,
 
 	if (path == NULL || (f = fopen(path, "r")) == NULL)
 		return 0;        /* optional */
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long size = ftell(f);
+		if (size > 0 && size < (1L << 30) &&
+		    st_reserve(&x->known, (uint32_t)(size / 8), (size_t)size) != 0)
+			goto nomem;
+		rewind(f);
+	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char fold[NL_MAX_TOKEN], stem[NL_MAX_TOKEN];
-		int k, s;
+		char fold[NL_MAX_TOKEN];
+		int k;
 		uint32_t id;
 
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -691,10 +794,6 @@ load_wordlist(struct expand_index *x, const char *path,
 		if (k < 3)
 			continue;
 		if (st_add(&x->known, fold, (size_t)k, &id) < 0)
-			goto nomem;
-		s = nl_tokenizer_normalize(tok, line, (int)n, stem, sizeof(stem));
-		if (s >= 3 && (s != k || memcmp(stem, fold, (size_t)k) != 0) &&
-		    st_add(&x->known, stem, (size_t)s, &id) < 0)
 			goto nomem;
 		x->nwords++;
 	}
@@ -1022,11 +1121,12 @@ fail:
 }
 
 static int
-cmp_rule(const void *a, const void *b)
+cmp_rule(const void *a, const void *b, void *arg)
 {
+	const struct expand_index *x = arg;
 	const struct rule *p = a, *q = b;
-	int c = strcmp(sort_x->rbuf + sort_x->rstem[p->left],
-	    sort_x->rbuf + sort_x->rstem[q->left]);
+	int c = strcmp(x->rbuf + x->rstem[p->left],
+	    x->rbuf + x->rstem[q->left]);
 
 	if (c != 0)
 		return c;
@@ -1067,9 +1167,7 @@ load_rules(struct expand_index *x, struct nl_tokenizer *tok, const char *text,
 		if (*p == '\n')
 			p++;
 	}
-	sort_x = x;
-	qsort(x->rules, x->nrules, sizeof(*x->rules), cmp_rule);
-	sort_x = NULL;
+	qsort_r(x->rules, x->nrules, sizeof(*x->rules), cmp_rule, x);
 	return 0;
 }
 
@@ -1093,7 +1191,7 @@ expand_index_load_with(struct expand_index **out, sqlite3 *db,
 	if (load_vocab(x, db, err, errlen) != 0 ||
 	    load_forms(x, db, tok, err, errlen) != 0)
 		goto fail;
-	if (build_lookups(x) != 0 || load_wordlist(x, wordlist_path, tok) != 0) {
+	if (build_lookups(x) != 0 || load_wordlist(x, wordlist_path) != 0) {
 		snprintf(err, errlen, "geen geheugen");
 		goto fail;
 	}
@@ -1148,6 +1246,7 @@ struct qctx {
 	const char *seen[MAXSEEN];   /* stems (or stem keys) in the plan */
 	int nseen;
 	int cur_word;                /* word of the tokens being collected */
+	long memo[SPLIT_MAXLEN + 1][SPLIT_MAXLEN + 1];  /* part_id() */
 };
 
 static int
@@ -1293,21 +1392,17 @@ struct tsearch {
 	int rows[TRIE_MAXLEN + 4][TYPO_MAXLEN + 1];
 };
 
-static int
-row_min(const int *r, int n)
-{
-	int m = r[0];
-
-	for (int j = 1; j <= n; j++)
-		if (r[j] < m)
-			m = r[j];
-	return m;
-}
-
 static void
 add_cand(struct tsearch *s, uint32_t id, int dist)
 {
 	int worst = 0;
+
+	for (int i = 0; i < s->nc; i++)
+		if (s->c[i].id == id) {
+			if (dist < s->c[i].dist)
+				s->c[i].dist = dist;
+			return;
+		}
 
 	if (s->nc < (int)(sizeof(s->c) / sizeof(s->c[0]))) {
 		s->c[s->nc].id = id;
@@ -1329,26 +1424,38 @@ add_cand(struct tsearch *s, uint32_t id, int dist)
 }
 
 /* Row depth (the prefix of length depth ends at node ni) is s->rows[depth];
- * pc is the byte of node ni (0 at the root). */
+ * pc is the byte of node ni (0 at the root). Only the band of cells
+ * within s->k of the diagonal is computed: the others are over the limit
+ * anyway and hold TOO_FAR (the cells next to the band are set to it, as
+ * the next rows read them). */
+#define TOO_FAR 1000
+
 static void
 trie_walk(struct tsearch *s, uint32_t ni, int depth, unsigned char pc)
 {
 	const struct tnode *node = &s->x->trie[ni];
 	const int *row = s->rows[depth];
 	const int *prev = depth > 0 ? s->rows[depth - 1] : NULL;
-	int n = s->n, k = s->k;
-	int pmin = row_min(row, n);
+	int n = s->n, i = depth + 1;
 
-	if (depth + 1 > TRIE_MAXLEN + 2)
+	if (i > TRIE_MAXLEN + 2)
 		return;
 	for (uint32_t ci = node->first; ci < node->first + node->nchild; ci++) {
 		const struct tnode *ch = &s->x->trie[ci];
 		unsigned char c = ch->c;
-		int *nr = s->rows[depth + 1];
-		int m;
+		int *nr = s->rows[i];
+		int k = s->k;
+		int lo = i - k > 1 ? i - k : 1, hi = i + k < n ? i + k : n;
+		int m = i <= k ? i : TOO_FAR;
 
-		nr[0] = depth + 1;
-		for (int j = 1; j <= n; j++) {
+		if (lo > hi)
+			return;          /* past the end of the typed word */
+		nr[0] = i;
+		if (lo - 1 > 0)
+			nr[lo - 1] = TOO_FAR;
+		if (hi + 1 <= n)
+			nr[hi + 1] = TOO_FAR;
+		for (int j = lo; j <= hi; j++) {
 			int cost = (unsigned char)s->q[j - 1] != c;
 			int v = row[j] + 1;
 			if (nr[j - 1] + 1 < v)
@@ -1361,12 +1468,21 @@ trie_walk(struct tsearch *s, uint32_t ni, int depth, unsigned char pc)
 			    prev[j - 2] + 1 < v)
 				v = prev[j - 2] + 1;
 			nr[j] = v;
+			if (v < m)
+				m = v;
 		}
-		if (ch->term != NONE && nr[n] <= k)
+		if (ch->term != NONE && hi == n && nr[n] <= s->k) {
 			add_cand(s, ch->term, nr[n]);
-		m = row_min(nr, n);
-		if (m <= k || pmin < k)
-			trie_walk(s, ci, depth + 1, c);
+			/* only the nearest distance is used: search no
+			 * farther than what was found */
+			if (nr[n] < s->k)
+				s->k = nr[n];
+		}
+		/* A row whose every cell is over the limit ends the branch:
+		 * even a transposition two levels down starts from a cell of
+		 * this row's parent that is within one step of a cell here. */
+		if (m <= s->k)
+			trie_walk(s, ci, i, c);
 	}
 }
 
@@ -1395,12 +1511,20 @@ find_typo(struct qctx *q, int i, struct tsearch *s)
 		return;
 	memset(s, 0, offsetof(struct tsearch, rows));
 	s->x = x;
-	s->q = w->stem;
-	s->n = w->nstem;
 	s->k = w->nstem <= 6 ? 1 : 2;
-	for (int j = 0; j <= s->n; j++)
-		s->rows[0][j] = j;
-	trie_walk(s, 0, 0, 0);
+	/* the stem, and the typed form when stemming changed it */
+	for (int pass = 0; pass < 2; pass++) {
+		s->q = pass == 0 ? w->stem : w->fold;
+		s->n = pass == 0 ? w->nstem : w->nfold;
+		if (pass == 1 && (w->nfold > TYPO_MAXLEN ||
+		    (w->nfold == w->nstem && memcmp(w->fold, w->stem,
+		    (size_t)w->nstem) == 0)))
+			break;
+		for (int j = 0; j <= s->n; j++)
+			s->rows[0][j] = j;
+		trie_walk(s, 0, 0, 0);
+	}
+
 	/* insertion sort: few candidates */
 	for (int a = 1; a < s->nc; a++)
 		for (int b = a; b > 0 && cmp_cand(&s->c[b], &s->c[b - 1], x) < 0;
@@ -1475,7 +1599,8 @@ do_typos(struct qctx *q)
 
 /* ---- compounds ----------------------------------------------------------- */
 
-/* Normalises fold[a..b) and looks it up; -1 when not a usable part. */
+/* Normalises fold[a..b) and looks it up; -1 when not a usable part.
+ * Remembered in q->memo for the word being split. */
 static long
 part_id(struct qctx *q, const char *fold, int a, int b)
 {
@@ -1483,12 +1608,18 @@ part_id(struct qctx *q, const char *fold, int a, int b)
 	int n;
 	long id;
 
-	if (b - a < SPLIT_MINPART || nl_is_stopword(fold + a, b - a))
-		return -1;
-	n = nl_tokenizer_normalize(q->tok, fold + a, b - a, norm, sizeof(norm));
-	if (n < SPLIT_MINPART || (id = voc_find(q->x, norm, (size_t)n)) < 0 ||
-	    term_qtext(q->x, (uint32_t)id) == NULL)
-		return -1;
+	if (q->memo[a][b] != -2)
+		return q->memo[a][b];
+	id = -1;
+	if (b - a >= SPLIT_MINPART && !nl_is_stopword(fold + a, b - a)) {
+		n = nl_tokenizer_normalize(q->tok, fold + a, b - a, norm,
+		    sizeof(norm));
+		if (n >= SPLIT_MINPART &&
+		    (id = voc_find(q->x, norm, (size_t)n)) >= 0 &&
+		    term_qtext(q->x, (uint32_t)id) == NULL)
+			id = -1;
+	}
+	q->memo[a][b] = id;
 	return id;
 }
 
@@ -1567,8 +1698,11 @@ do_splits(struct qctx *q)
 
 		if (w->stop || !w->alpha || w->tid >= 0 ||
 		    w->nfold < SPLIT_MINFIRST + SPLIT_MINPART ||
-		    !is_alpha_stem(w->fold, w->nfold))
+		    w->nfold > SPLIT_MAXLEN || !is_alpha_stem(w->fold, w->nfold))
 			continue;
+		for (int a = 0; a <= w->nfold; a++)
+			for (int b = 0; b <= w->nfold; b++)
+				q->memo[a][b] = -2;
 		split_rest(q, w->fold, 0, w->nfold, SPLIT_MAXPARTS, &cur, &best);
 		if (best.n < 2)
 			continue;
@@ -1630,13 +1764,25 @@ do_joins(struct qctx *q)
 
 /* ---- affixes: longer terms starting or ending with a typed word ---------- */
 
-/* 1 when rest (a piece of a longer term, the link already taken off) is
- * a word: in the vocabulary or the word list, and not a stop word. */
+/* 1 when s[0..n), a piece of a longer term, is a word: in the vocabulary
+ * or the word list as it is or as the tokenizer maps it (the piece of
+ * "taalmaatje" before "maat" is "taal", indexed as "tal"), and not a stop
+ * word. */
 static int
-piece_ok(const struct expand_index *x, const char *s, int n)
+piece_known(const struct expand_index *x, struct nl_tokenizer *tok,
+            const char *s, int n, int vocab_only)
 {
-	return n >= SPLIT_MINPART && !nl_is_stopword(s, n) &&
-	    is_known(x, s, (size_t)n);
+	char norm[NL_MAX_TOKEN];
+	int k;
+
+	if (n < SPLIT_MINPART || nl_is_stopword(s, n))
+		return 0;
+	if (vocab_only ? voc_find(x, s, (size_t)n) >= 0 : is_known(x, s, (size_t)n))
+		return 1;
+	k = nl_tokenizer_normalize(tok, s, n, norm, sizeof(norm));
+	return k >= SPLIT_MINPART && (k != n || memcmp(norm, s, (size_t)n) != 0) &&
+	    (vocab_only ? voc_find(x, norm, (size_t)k) >= 0 :
+	    is_known(x, norm, (size_t)k));
 }
 
 /* The remainder after a typed word at the start of a term: a vocabulary
@@ -1646,7 +1792,8 @@ piece_ok(const struct expand_index *x, const char *s, int n)
  * starting with a common word is often no compound of it at all
  * (vrij|williger, even|wicht, for|mulier). */
 static int
-tail_ok(const struct expand_index *x, const char *r, int n)
+tail_ok(const struct expand_index *x, struct nl_tokenizer *tok, const char *r,
+        int n)
 {
 	static const char *const links[] = { "", "s", "e", "en", "er", "je",
 	    "jes", "tje", "tjes" };
@@ -1654,8 +1801,7 @@ tail_ok(const struct expand_index *x, const char *r, int n)
 	for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
 		int ll = (int)strlen(links[l]);
 		if (ll < n && memcmp(r, links[l], (size_t)ll) == 0 &&
-		    n - ll >= SPLIT_MINPART && !nl_is_stopword(r + ll, n - ll) &&
-		    voc_find(x, r + ll, (size_t)(n - ll)) >= 0)
+		    piece_known(x, tok, r + ll, n - ll, 1))
 			return 1;
 	}
 	return 0;
@@ -1664,46 +1810,65 @@ tail_ok(const struct expand_index *x, const char *r, int n)
 /* The part before a typed word at the end of a term: a word, maybe with a
  * linking morpheme (wandel|maatje, vrijwilligers|werk, jongeren|werk). */
 static int
-head_ok(const struct expand_index *x, const char *h, int n)
+head_ok(const struct expand_index *x, struct nl_tokenizer *tok, const char *h,
+        int n)
 {
 	static const char *const links[] = { "", "s", "e", "en" };
 
 	for (size_t l = 0; l < sizeof(links) / sizeof(links[0]); l++) {
 		int ll = (int)strlen(links[l]);
 		if (ll < n && memcmp(h + n - ll, links[l], (size_t)ll) == 0 &&
-		    piece_ok(x, h, n - ll))
+		    piece_known(x, tok, h, n - ll, 0))
 			return 1;
 	}
 	return 0;
 }
 
+/* Candidates of one typed word: the most frequent terms that start or
+ * end with it, found by string comparison only; the dearer checks of
+ * their other part run afterwards, most frequent first, until AFFIX_MAX
+ * pass. */
 struct affix {
-	uint32_t id[AFFIX_MAX * 4];
+	uint32_t id[AFFIX_POOL];
+	uint8_t kind[AFFIX_POOL];    /* 0: starts with it, 1: ends with it */
+	uint8_t plen[AFFIX_POOL];    /* length of the typed part */
 	int n;
 };
 
-static void
-affix_add(const struct expand_index *x, struct affix *a, uint32_t id)
+/* 1 when a ranks before b: more frequent, then lower id (ids follow the
+ * alphabetical order of the vocabulary). */
+static int
+affix_before(const struct expand_index *x, uint32_t a, uint32_t b)
 {
-	for (int i = 0; i < a->n; i++)
-		if (a->id[i] == id)
-			return;
-	if (a->n < (int)(sizeof(a->id) / sizeof(a->id[0]))) {
-		a->id[a->n++] = id;
-		return;
-	}
-	/* keep the most frequent */
-	{
-		int worst = 0;
-		for (int i = 1; i < a->n; i++)
-			if (x->df[a->id[i]] < x->df[a->id[worst]])
-				worst = i;
-		if (x->df[id] > x->df[a->id[worst]])
-			a->id[worst] = id;
-	}
+	return x->df[a] > x->df[b] || (x->df[a] == x->df[b] && a < b);
 }
 
-/* Terms that start with s[0..n). */
+static void
+affix_add(const struct expand_index *x, struct affix *a, uint32_t id,
+          int kind, int plen)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->id[i] == id && a->kind[i] == kind)
+			return;
+	if (a->n == AFFIX_POOL) {
+		if (!affix_before(x, id, a->id[a->n - 1]))
+			return;
+		a->n--;                  /* the last is the least frequent */
+	}
+	for (i = a->n; i > 0 && affix_before(x, id, a->id[i - 1]); i--) {
+		a->id[i] = a->id[i - 1];
+		a->kind[i] = a->kind[i - 1];
+		a->plen[i] = a->plen[i - 1];
+	}
+	a->id[i] = id;
+	a->kind[i] = (uint8_t)kind;
+	a->plen[i] = (uint8_t)plen;
+	a->n++;
+}
+
+/* Terms that start with s[0..n) and are longer. */
 static void
 affix_start(const struct expand_index *x, const char *s, int n,
             struct affix *a)
@@ -1720,12 +1885,37 @@ affix_start(const struct expand_index *x, const char *s, int n,
 	}
 	for (; lo < x->voc.n && scanned < AFFIX_SCAN; lo++, scanned++) {
 		uint32_t id = x->by_str[lo];
-		const char *t = voc_str(x, id);
-		int tl = (int)voc_len(x, id);
-		if (strncmp(t, s, (size_t)n) != 0)
+		if (strncmp(voc_str(x, id), s, (size_t)n) != 0)
 			break;
-		if (tl > n && tail_ok(x, t + n, tl - n))
-			affix_add(x, a, id);
+		if ((int)voc_len(x, id) > n + SPLIT_MINPART - 1)
+			affix_add(x, a, id, 0, n);
+	}
+}
+
+/* Terms that end with s[0..n) and are longer. */
+static void
+affix_end(const struct expand_index *x, const char *s, int n, struct affix *a)
+{
+	char r[NL_MAX_TOKEN];
+	size_t lo = 0, hi = x->voc.n;
+	int scanned = 0;
+
+	for (int k = 0; k < n; k++)
+		r[k] = s[n - 1 - k];
+	r[n] = '\0';
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(x->rev + x->voc.off[x->by_rev[mid]], r, (size_t)n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < x->voc.n && scanned < AFFIX_SCAN; lo++, scanned++) {
+		uint32_t id = x->by_rev[lo];
+		if (strncmp(x->rev + x->voc.off[id], r, (size_t)n) != 0)
+			break;
+		if ((int)voc_len(x, id) > n + SPLIT_MINPART - 1)
+			affix_add(x, a, id, 1, n);
 	}
 }
 
@@ -1756,77 +1946,53 @@ shows_word(const struct expand_index *x, uint32_t id, const struct qword *w)
 	    strstr(surf, x->tbuf + x->surf[w->tid]) != NULL;
 }
 
-/* Terms that end with s[0..n). */
-static void
-affix_end(const struct expand_index *x, const char *s, int n, struct affix *a)
-{
-	char r[NL_MAX_TOKEN];
-	size_t lo = 0, hi = x->voc.n;
-	int scanned = 0;
-
-	for (int k = 0; k < n; k++)
-		r[k] = s[n - 1 - k];
-	r[n] = '\0';
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strncmp(x->rev + x->voc.off[x->by_rev[mid]], r, (size_t)n) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < x->voc.n && scanned < AFFIX_SCAN; lo++, scanned++) {
-		uint32_t id = x->by_rev[lo];
-		const char *t = voc_str(x, id);
-		int tl = (int)voc_len(x, id);
-		if (strncmp(x->rev + x->voc.off[id], r, (size_t)n) != 0)
-			break;
-		if (tl > n && head_ok(x, t, tl - n))
-			affix_add(x, a, id);
-	}
-}
-
 static int
 do_affixes(struct qctx *q)
 {
 	const struct expand_index *x = q->x;
+	struct affix *a = malloc(sizeof(*a));
 
+	if (a == NULL)
+		return -1;
 	for (int i = 0; i < q->nw; i++) {
 		struct qword *w = &q->w[i];
-		struct affix a;
 		const char *terms[AFFIX_MAX];
-		int nt = 0;
+		int nt = 0, checked = 0;
 
-		a.n = 0;
+		a->n = 0;
 		if (w->stop || !w->alpha || w->nstem < AFFIX_MIN)
 			continue;
 		if (w->nstem >= AFFIX_MIN_START)
-			affix_start(x, w->stem, w->nstem, &a);
-		affix_end(x, w->stem, w->nstem, &a);
+			affix_start(x, w->stem, w->nstem, a);
+		affix_end(x, w->stem, w->nstem, a);
 		if (w->nfold >= AFFIX_MIN_START && (w->nfold != w->nstem ||
 		    memcmp(w->fold, w->stem, (size_t)w->nstem) != 0))
-			affix_start(x, w->fold, w->nfold, &a);
-		/* most frequent first */
-		for (int s = 1; s < a.n; s++)
-			for (int b = s; b > 0 && (x->df[a.id[b]] > x->df[a.id[b - 1]] ||
-			    (x->df[a.id[b]] == x->df[a.id[b - 1]] &&
-			    strcmp(voc_str(x, a.id[b]), voc_str(x, a.id[b - 1])) < 0));
-			    b--) {
-				uint32_t t = a.id[b];
-				a.id[b] = a.id[b - 1];
-				a.id[b - 1] = t;
-			}
-		for (int k = 0; k < a.n && nt < AFFIX_MAX; k++) {
-			const char *st = voc_str(x, a.id[k]);
-			const char *qt = term_qtext(x, a.id[k]);
-			if (qt == NULL || seen_has(q, st) || !shows_word(x, a.id[k], w))
+			affix_start(x, w->fold, w->nfold, a);
+		for (int k = 0; k < a->n && nt < AFFIX_MAX &&
+		     checked < AFFIX_CHECKS; k++) {
+			uint32_t id = a->id[k];
+			const char *st = voc_str(x, id);
+			const char *qt = term_qtext(x, id);
+			int tl = (int)voc_len(x, id), pl = a->plen[k];
+
+			if (qt == NULL || seen_has(q, st))
+				continue;
+			checked++;
+			if (a->kind[k] == 0 ? !tail_ok(x, q->tok, st + pl, tl - pl) :
+			    !head_ok(x, q->tok, st, tl - pl))
+				continue;
+			if (!shows_word(x, id, w))
 				continue;
 			seen_add(q, st);
 			terms[nt++] = qt;
 		}
 		if (nt > 0 && plan_add_terms(q->p, terms, (size_t)nt,
-		    EXPAND_W_AFFIX, i) != 0)
+		    EXPAND_W_AFFIX, i) != 0) {
+			free(a);
 			return -1;
+		}
 	}
+	free(a);
 	return 0;
 }
 

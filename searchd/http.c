@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -30,6 +31,8 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct store *store;
 	struct http_config cfg;
+	int in_flight;             /* requests between on_uri and on_completed
+	                            * (atomic builtins) */
 };
 
 struct req_state {
@@ -54,6 +57,8 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	(void)con;
 	if (st == NULL)
 		return NULL;
+	__atomic_add_fetch(&((struct http_server *)cls)->in_flight, 1,
+	    __ATOMIC_SEQ_CST);
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	st->target_len = n;
 	if (n <= s->cfg.max_target)
@@ -68,15 +73,16 @@ static void
 on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
              enum MHD_RequestTerminationCode code)
 {
+	struct http_server *s = cls;
 	struct req_state *st = *con_cls;
 	const union MHD_ConnectionInfo *ci;
 	struct timespec now;
 	double ms;
 
-	(void)cls;
 	(void)code;
 	if (st == NULL)
 		return;
+	__atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_SEQ_CST);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - st->start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - st->start.tv_nsec) / 1e6;
@@ -240,6 +246,11 @@ route_detail(struct http_server *s, struct MHD_Connection *con,
 	store_release(s->store, g);
 	if (!found) {
 		problem_set(&p, 404, NULL, "Er is geen aanbod met id %s.", id);
+		return respond_problem(con, st, &p, html);
+	}
+	if (body == NULL) {
+		problem_set(&p, 503, NULL, "De zoekdienst kan de index nu niet "
+		    "lezen. Probeer het over een paar seconden opnieuw.");
 		return respond_problem(con, st, &p, html);
 	}
 	return respond(con, st, 200, html ? BODY_HTML : BODY_JSON, body, !html);
@@ -448,12 +459,24 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	return 0;
 }
 
+/*
+ * Stops accepting new connections, waits (at most 5 s) until every
+ * request that has started is answered and sent, then stops.
+ */
 void
 http_stop(struct http_server *s)
 {
+	struct timespec tick = { 0, 10 * 1000000L };
+	MHD_socket lsock;
+
 	if (s == NULL)
 		return;
-	MHD_quiesce_daemon(s->daemon);
+	lsock = MHD_quiesce_daemon(s->daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	for (int i = 0; i < 500 &&
+	    __atomic_load_n(&s->in_flight, __ATOMIC_SEQ_CST) > 0; i++)
+		nanosleep(&tick, NULL);
 	MHD_stop_daemon(s->daemon);
 	free(s);
 }

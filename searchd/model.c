@@ -314,7 +314,8 @@ rank_cmp(const void *a, const void *b)
 }
 
 static int
-load_listings(struct model *m, sqlite3 *db, struct rank_item *items)
+load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
+              char *err, size_t errlen)
 {
 	sqlite3_stmt *a = NULL, *w = NULL;
 	int rc = -1, astep, wstep;
@@ -339,12 +340,17 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items)
 			goto fail;
 		i++;
 	}
-	if (astep != SQLITE_DONE || i != m->n)
+	/* A read error ends a cursor like the end of data: tell them apart,
+	 * or a damaged file would load as a model with values missing. */
+	if (astep != SQLITE_DONE || i != m->n ||
+	    wstep != SQLITE_DONE)
 		goto fail;
 	for (int d = 0; d < D_COUNT; d++)
 		m->dim[d].start[m->n] = m->dim[d].nvals;
 	rc = 0;
 fail:
+	if (rc != 0)
+		snprintf(err, errlen, "aanbod laden mislukt: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(a);
 	sqlite3_finalize(w);
 	return rc;
@@ -386,11 +392,8 @@ model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 		    sqlite3_errmsg(db));
 		goto fail;
 	}
-	if (load_listings(m, db, items) != 0) {
-		snprintf(err, errlen, "aanbod laden mislukt: %s",
-		    sqlite3_errmsg(db));
+	if (load_listings(m, db, items, err, errlen) != 0)
 		goto fail;
-	}
 	qsort(items, m->n, sizeof(*items), rank_cmp);
 	for (uint32_t r = 0; r < m->n; r++)
 		m->name_rank[items[r].idx] = r;

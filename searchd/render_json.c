@@ -165,7 +165,7 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 }
 
 /* Multi values and wijk names of a listing, from aanbod_waarde. */
-static void
+static int
 detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
               json_t *o)
 {
@@ -177,11 +177,12 @@ detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
 	};
 	sqlite3_stmt *st = c->values;
 	json_t *names = json_array();
+	int step;
 
 	for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++)
 		json_object_set_new(o, MAP[i].key, json_array());
 	sqlite3_bind_int64(st, 1, rowid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *veld = (const char *)sqlite3_column_text(st, 0);
 		for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++) {
 			if (strcmp(veld, MAP[i].veld) != 0)
@@ -198,6 +199,7 @@ detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
 	}
 	sqlite3_reset(st);
 	json_object_set_new(o, "wijkNamen", names);
+	return step == SQLITE_DONE ? 0 : -1;
 }
 
 static json_t *
@@ -206,9 +208,10 @@ detail_slots(struct conn *c, sqlite3_int64 rowid)
 	sqlite3_stmt *st = c->slots;
 	json_t *a = json_array();
 	char buf[32];
+	int step;
 
 	sqlite3_bind_int64(st, 1, rowid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *s = json_object();
 		int start = sqlite3_column_int(st, 1), end = sqlite3_column_int(st, 2);
 		json_object_set_new(s, "dag",
@@ -222,6 +225,10 @@ detail_slots(struct conn *c, sqlite3_int64 rowid)
 		json_array_append_new(a, s);
 	}
 	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -238,7 +245,7 @@ json_detail(const struct model *m, struct conn *c, const char *id, int *found)
 	};
 	sqlite3_stmt *st = c->by_id;
 	sqlite3_int64 rowid;
-	json_t *o;
+	json_t *o, *slots;
 
 	*found = 0;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -264,8 +271,13 @@ json_detail(const struct model *m, struct conn *c, const char *id, int *found)
 		json_object_set_new(o, KEYS[k], v);
 	}
 	sqlite3_reset(st);
-	detail_values(m, c, rowid, o);
-	json_object_set_new(o, "tijdsloten", detail_slots(c, rowid));
+	slots = detail_slots(c, rowid);
+	if (detail_values(m, c, rowid, o) != 0 || slots == NULL) {
+		json_decref(slots);
+		json_decref(o);
+		return NULL;            /* a read error: never half an answer */
+	}
+	json_object_set_new(o, "tijdsloten", slots);
 	return dump(o);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "search.h"
 
+#include "log.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,8 +352,12 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 		return problem_set(pr, 503, NULL, "Deze zoekvraag duurt te lang. "
 		    "Probeer het met een preciezer woord, of over een paar seconden "
 		    "opnieuw.");
-	if (step != SQLITE_DONE)
-		return problem_set(pr, 500, NULL, "zoeken in de index mislukt");
+	if (step != SQLITE_DONE) {
+		log_event("zoeken mislukt: %s", sqlite3_errmsg(sqlite3_db_handle(
+		    c->fts)));
+		return problem_set(pr, 503, NULL, "De zoekdienst kan de index nu "
+		    "niet lezen. Probeer het over een paar seconden opnieuw.");
+	}
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "nl_tokenizer.h"
 
-enum { POOL_MAX = 32, WATCH_INTERVAL_MS = 250 };
+enum { POOL_MAX = 32, POOL_INIT = 8, WATCH_INTERVAL_MS = 250 };
 
 static const char SQL_FTS[] =
     "SELECT rowid, bm25(aanbod_fts, %s) FROM aanbod_fts "
@@ -102,6 +102,41 @@ read_meta(sqlite3 *db, const char *key)
 		v = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return v;
+}
+
+/*
+ * A damaged file must not be swapped in: PRAGMA quick_check reads every
+ * page, and a probe MATCH reads the FTS5 structure. Returns 0 or -1.
+ */
+static int
+check_pages(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *v;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+	    (v = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+	    strcmp(v, "ok") != 0) {
+		snprintf(err, errlen, "index is beschadigd (quick_check: %s)",
+		    st && sqlite3_column_text(st, 0) ? (const char *)
+		    sqlite3_column_text(st, 0) : sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM aanbod_fts WHERE "
+	    "aanbod_fts MATCH 'koffie OR hulp OR de'", -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "index is beschadigd (zoekindex: %s)",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Checks schema version and tokenizer; returns 0 or -1 with err. */
@@ -269,6 +304,7 @@ gen_load(const char *file, char *err, size_t errlen)
 		goto fail;
 	}
 	if (check_format(db, err, errlen) != 0 ||
+	    check_pages(db, err, errlen) != 0 ||
 	    model_load(&g->model, db, err, errlen) != 0 ||
 	    suggest_load(&g->suggest, &g->model, db, err, errlen) != 0)
 		goto fail;
@@ -288,6 +324,10 @@ gen_load(const char *file, char *err, size_t errlen)
 		goto fail;
 	}
 	g->npool = 1;
+	/* A few more now, so the pool keeps working even if the file is
+	 * unlinked later (open connections keep it readable). */
+	while (g->npool < POOL_INIT && conn_open(&g->pool[g->npool], g) == 0)
+		g->npool++;
 	return g;
 fail:
 	sqlite3_close(db);
