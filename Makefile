@@ -135,3 +135,6 @@ lint:
 
 clean:
 	rm -rf build bin var
+
+# Longer runs, each in a fragment of its own folder.
+-include tests/soak/soak.mk
