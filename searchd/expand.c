@@ -237,6 +237,8 @@ struct rterm {
 	uint32_t stems, nstems;  /* into rstem */
 	uint32_t key;            /* offset in rbuf: the stems joined by ' ' */
 	int ok;                  /* every stem is in the vocabulary */
+	uint32_t df;             /* the least document frequency of its stems
+	                          * (more than the rows holding the phrase) */
 };
 
 struct rule {
@@ -270,6 +272,8 @@ struct expand_index {
 	size_t nrules, rulecap;
 	uint32_t nsets;
 	unsigned measures;       /* EXPAND_* */
+	uint32_t ndocs;          /* rows of aanbod_fts */
+	uint32_t max_df;         /* expansion terms in more rows are left out */
 };
 
 static long
@@ -427,9 +431,23 @@ load_vocab(struct expand_index *x, sqlite3 *db, char *err, size_t errlen)
 		snprintf(err, errlen, "fts5vocab lezen: %s", rc == SQLITE_NOMEM ?
 		    "geen geheugen" : sqlite3_errmsg(db));
 	sqlite3_finalize(st);
+	st = NULL;
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.expand_vocab", NULL, NULL,
 	    NULL);
-	return rc == SQLITE_DONE || rc == SQLITE_OK ? 0 : -1;
+	if (rc != SQLITE_DONE && rc != SQLITE_OK)
+		return -1;
+	/* the number of rows, for the cap on expansion terms */
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM aanbod_fts", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		x->ndocs = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	for (uint32_t i = 0; i < x->voc.n; i++)
+		if (x->df[i] > x->ndocs)
+			x->ndocs = x->df[i];
+	x->max_df = (uint32_t)(x->ndocs * EXPAND_MAX_DF_SHARE);
+	if (x->max_df < EXPAND_MAX_DF_MIN)
+		x->max_df = EXPAND_MAX_DF_MIN;
+	return 0;
 }
 
 /* ---- loading: written forms ---------------------------------------------- */
@@ -941,8 +959,13 @@ add_rterm(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
 			goto nomem;
 		if (i == 0)
 			t->stems = first;
-		if (voc_find(x, v.tok[i], k) < 0)
-			t->ok = 0;
+		{
+			long id = voc_find(x, v.tok[i], k);
+			if (id < 0)
+				t->ok = 0;
+			else if (i == 0 || x->df[id] < t->df)
+				t->df = x->df[id];
+		}
 		if (kl + k + 2 < sizeof(key)) {
 			if (kl)
 				key[kl++] = ' ';
@@ -984,6 +1007,17 @@ add_rule(struct expand_index *x, uint32_t left, uint32_t nleft,
 	return 0;
 }
 
+/* A word of a rule is a known word: the editor wrote it, so a query
+ * holding it is not "corrected" into another word (debt -> hebt). Stems
+ * of the left sides are added to the word list's table. */
+static int
+rule_word_known(struct expand_index *x, const char *stem)
+{
+	uint32_t id;
+
+	return st_add(&x->known, stem, strlen(stem), &id) < 0 ? -1 : 0;
+}
+
 /* Adds a left side: its stems go to rstem. Returns 0 or -1 with err. */
 static int
 add_left(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
@@ -1001,7 +1035,8 @@ add_left(struct expand_index *x, struct nl_tokenizer *tok, const char *s,
 		 * everywhere (three, as in "iemand om mee", is specific). */
 		if (!v.stop[i])
 			content = 1;
-		if (push_rstem(x, v.tok[i], i == 0 ? first : NULL) != 0) {
+		if (push_rstem(x, v.tok[i], i == 0 ? first : NULL) != 0 ||
+		    rule_word_known(x, v.tok[i]) != 0) {
 			snprintf(err, errlen, "geen geheugen");
 			return -1;
 		}
@@ -1539,6 +1574,7 @@ find_typo(struct qctx *q, int i, struct tsearch *s)
 		if (best >= 0 && s->c[a].dist > best)
 			break;
 		if (voc_len(x, id) < 3 || !is_alpha_stem(t, (int)voc_len(x, id)) ||
+		    nl_is_stopword(t, (int)voc_len(x, id)) ||
 		    term_qtext(x, id) == NULL)
 			continue;
 		best = s->c[a].dist;
@@ -1975,7 +2011,7 @@ do_affixes(struct qctx *q)
 			const char *qt = term_qtext(x, id);
 			int tl = (int)voc_len(x, id), pl = a->plen[k];
 
-			if (qt == NULL || seen_has(q, st))
+			if (qt == NULL || x->df[id] > x->max_df || seen_has(q, st))
 				continue;
 			checked++;
 			if (a->kind[k] == 0 ? !tail_ok(x, q->tok, st + pl, tl - pl) :
@@ -2081,7 +2117,8 @@ do_synonyms(struct qctx *q)
 					for (uint32_t j = 0; same && j < t->nstems; j++)
 						same = strcmp(x->rbuf + x->rstem[t->stems + j],
 						    x->rbuf + x->rstem[r->left + j]) == 0;
-					if (!t->ok || same || seen_has(q, key))
+					if (!t->ok || same || t->df > x->max_df ||
+					    seen_has(q, key))
 						continue;
 					seen_add(q, key);
 					terms[nt++] = x->rbuf + t->text;

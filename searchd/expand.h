@@ -51,6 +51,14 @@
 #define EXPAND_W_SYNONYM 0.3
 #define EXPAND_W_AFFIX   0.3
 
+/* Synonyms and longer compounds that occur in more rows than
+ * max(EXPAND_MAX_DF_SHARE of the rows, EXPAND_MAX_DF_MIN) are left out:
+ * a word that common adds next to nothing to the ranking (bm25 gives it a
+ * low weight), while it costs the most to match. Typed words and
+ * corrections are never left out. */
+#define EXPAND_MAX_DF_SHARE 0.1
+#define EXPAND_MAX_DF_MIN   500
+
 /* The Dutch word list (Debian package wdutch). Used, when present, to
  * tell real words from typos and to accept the other part of a compound;
  * the index vocabulary stays the main dictionary. */

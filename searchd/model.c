@@ -277,7 +277,8 @@ alloc_arrays(struct model *m)
 	m->active = calloc(m->n + 1, 1);
 	m->name_rank = calloc(m->n + 1, sizeof(uint32_t));
 	m->home_gm = calloc(m->n + 1, sizeof(uint16_t));
-	if (!m->active || !m->name_rank || !m->home_gm)
+	m->fresh = calloc(m->n + 1, sizeof(float));
+	if (!m->active || !m->name_rank || !m->home_gm || !m->fresh)
 		return -1;
 	for (int d = 0; d < D_COUNT; d++)
 		if ((m->dim[d].start = calloc(m->n + 1, sizeof(uint32_t))) == NULL)
@@ -313,6 +314,22 @@ rank_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->id, y->id);
 }
 
+/* Checked recently means more likely still right: a small boost. */
+static float
+freshness(sqlite3_stmt *a, int col)
+{
+	double days;
+
+	if (sqlite3_column_type(a, col) == SQLITE_NULL)
+		return 1.0f;
+	days = sqlite3_column_double(a, col);
+	if (days < 366)
+		return 1.05f;
+	if (days < 731)
+		return 1.02f;
+	return 1.0f;
+}
+
 static int
 load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
               char *err, size_t errlen)
@@ -322,7 +339,8 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 	uint32_t i = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT rowid, status, soort, kosten, "
-	    "toegang, welzijn_op_recept, gemeente, naam, id FROM aanbod "
+	    "toegang, welzijn_op_recept, gemeente, naam, id, "
+	    "julianday('now') - julianday(gecontroleerd) FROM aanbod "
 	    "ORDER BY rowid", -1, &a, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT aanbod, veld, waarde FROM "
 	    "aanbod_waarde ORDER BY aanbod, veld, pos", -1, &w, NULL) != SQLITE_OK)
@@ -333,6 +351,7 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 			goto fail;
 		if (begin_row(m, i, a) != 0 || add_values(m, i, w, &wstep) != 0)
 			goto fail;
+		m->fresh[i] = freshness(a, 9);
 		items[i].key = fold_key((const char *)sqlite3_column_text(a, 7));
 		items[i].id = dup_col(a, 8);
 		items[i].idx = i;
@@ -434,5 +453,6 @@ model_free(struct model *m)
 	free(m->active);
 	free(m->name_rank);
 	free(m->home_gm);
+	free(m->fresh);
 	memset(m, 0, sizeof(*m));
 }

@@ -42,6 +42,9 @@ struct model {
 	uint8_t *active;             /* status actief */
 	uint32_t *name_rank;         /* order by folded naam, then id */
 	uint16_t *home_gm;           /* gemeente id of the listing itself */
+	float *fresh;                /* ranking factor from gecontroleerd:
+	                              * 1.05 checked within a year, 1.02
+	                              * within two, else 1.0 */
 	struct valset vs[D_COUNT];
 	struct csr dim[D_COUNT];     /* D_GEMEENTE = home + werkgebied */
 	struct csr gm_wijken;        /* per gemeente id: its known wijk ids */

@@ -201,6 +201,25 @@ plan_build(const char *text, struct query_plan *p)
 	return 0;
 }
 
+char *
+plan_union(const struct query_plan *p)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if ((i > 0 && put(&out, &len, &cap, " OR ", 4) != 0) ||
+		    put(&out, &len, &cap, "(", 1) != 0 ||
+		    put(&out, &len, &cap, p->groups[i].expr,
+		    strlen(p->groups[i].expr)) != 0 ||
+		    put(&out, &len, &cap, ")", 1) != 0) {
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 int
 plan_set_last_prefix(struct query_plan *p)
 {

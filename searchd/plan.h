@@ -41,6 +41,9 @@ int plan_build(const char *text, struct query_plan *p);
  * terms, OR-ed (a term with spaces becomes a phrase). Returns 0 or -1. */
 int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
                    double weight, int word);
+/* The OR of every group's expression (for snippets), malloc'd; NULL when
+ * the plan is empty or memory ran out. */
+char *plan_union(const struct query_plan *p);
 /* Appends s to out as an FTS5 string: "s" with '"' doubled. */
 int plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap);
 /* Makes the last typed word a prefix query ("wand" finds wandelgroep).

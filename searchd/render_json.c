@@ -64,9 +64,52 @@ dump(json_t *j)
 	return s;
 }
 
+/* The snippet of a row with \x01..\x02 around matched words, as HTML:
+ * text escaped, matches in <mark>. NULL when there is none. */
+static json_t *
+marked_snippet(struct conn *c, const char *expr, sqlite3_int64 rowid)
+{
+	static const struct { char c; const char *s; } ESC[] = {
+		{ '&', "&amp;" }, { '<', "&lt;" }, { '>', "&gt;" },
+		{ '"', "&quot;" }, { '\'', "&#39;" }, { '\x01', "<mark>" },
+		{ '\x02', "</mark>" },
+	};
+	sqlite3_stmt *st = c->snippet;
+	const char *s = NULL;
+	json_t *j = NULL;
+	char *out, *o;
+
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, rowid);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	for (int col = 0; col < 4 && s == NULL; col++) {
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s != NULL && strchr(s, '\x01') == NULL)
+			s = NULL;
+	}
+	if (s == NULL || (out = malloc(strlen(s) * 7 + 1)) == NULL)
+		goto done;
+	for (o = out; *s != '\0'; s++) {
+		size_t k = 0;
+		while (k < sizeof(ESC) / sizeof(ESC[0]) && ESC[k].c != *s)
+			k++;
+		if (k < sizeof(ESC) / sizeof(ESC[0]))
+			o = stpcpy(o, ESC[k].s);
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+	j = json_string(out);
+	free(out);
+done:
+	sqlite3_reset(st);
+	return j;
+}
+
 static json_t *
 result_item(const struct model *m, struct conn *c, const struct hit *h,
-            double best)
+            double best, const char *expr)
 {
 	sqlite3_stmt *st = c->row;
 	json_t *o = NULL;
@@ -93,6 +136,11 @@ result_item(const struct model *m, struct conn *c, const struct hit *h,
 	json_object_set_new(o, "gecontroleerd", col_str(st, 11));
 	if (best > 0)
 		json_object_set_new(o, "score", json_real(h->score / best));
+	if (expr != NULL) {
+		json_t *mk = marked_snippet(c, expr, (sqlite3_int64)h->idx + 1);
+		if (mk != NULL)
+			json_object_set_new(o, "markering", mk);
+	}
 out:
 	sqlite3_reset(st);
 	return o;
@@ -134,13 +182,15 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 	json_t *o = json_object(), *list = json_array(), *facets = json_object();
 	uint64_t from = (uint64_t)(r->pagina - 1) * r->per_pagina;
 	double best = res->total > 0 && r->q ? res->hits[0].score : 0;
+	char *expr = r->q ? plan_union(&r->plan) : NULL;
 
 	json_object_set_new(o, "totaal", json_integer(res->total));
 	json_object_set_new(o, "pagina", json_integer(r->pagina));
 	json_object_set_new(o, "perPagina", json_integer(r->per_pagina));
 	for (uint64_t k = from; k < res->total && k < from + r->per_pagina; k++) {
-		json_t *item = result_item(m, c, &res->hits[k], best);
+		json_t *item = result_item(m, c, &res->hits[k], best, expr);
 		if (item == NULL) {
+			free(expr);
 			json_decref(o);
 			json_decref(list);
 			json_decref(facets);
@@ -148,6 +198,7 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 		}
 		json_array_append_new(list, item);
 	}
+	free(expr);
 	json_object_set_new(o, "resultaten", list);
 	if (r->q != NULL) {
 		json_object_set_new(o, "gezocht", json_string(r->plan.gezocht));

@@ -38,30 +38,15 @@ int
 search_fts_expr(const char *text, char **expr)
 {
 	struct query_plan p;
-	char *out = NULL;
-	size_t len = 0;
 
 	*expr = NULL;
 	if (plan_build(text, &p) != 0)
 		return -1;
-	for (size_t i = 0; i < p.n; i++) {
-		size_t n = strlen(p.groups[i].expr);
-		char *no = realloc(out, len + n + 5);
-		if (no == NULL) {
-			free(out);
-			plan_free(&p);
-			return -1;
-		}
-		out = no;
-		if (i > 0) {
-			memcpy(out + len, " OR ", 4);
-			len += 4;
-		}
-		memcpy(out + len, p.groups[i].expr, n + 1);
-		len += n;
+	if (p.n > 0 && (*expr = plan_union(&p)) == NULL) {
+		plan_free(&p);
+		return -1;
 	}
 	plan_free(&p);
-	*expr = out;
 	return 0;
 }
 
@@ -380,7 +365,7 @@ collect_candidates(const struct model *m, struct conn *c,
 		if (run_group(m, c, &r->plan.groups[g], out, pr) != 0)
 			return -1;
 	for (uint32_t k = 0; k < out->n; k++)
-		out->v[k].score = c->acc[out->v[k].idx];
+		out->v[k].score = c->acc[out->v[k].idx] * m->fresh[out->v[k].idx];
 	return 0;
 }
 

@@ -37,6 +37,15 @@ static const char SQL_VALUES[] =
 static const char SQL_NAMES[] =
     "SELECT a.rowid, a.naam, a.id FROM aanbod_fts f JOIN aanbod a "
     "ON a.rowid = f.rowid WHERE aanbod_fts MATCH ?1 ORDER BY f.rank LIMIT 50";
+/* \x01 and \x02 mark the matched words in samenvatting, omschrijving,
+ * trefwoorden and naam (in that order of preference); render_json turns
+ * them into <mark> around HTML-escaped text. */
+static const char SQL_SNIPPET[] =
+    "SELECT snippet(aanbod_fts, 1, char(1), char(2), '…', 24), "
+    "snippet(aanbod_fts, 2, char(1), char(2), '…', 24), "
+    "snippet(aanbod_fts, 4, char(1), char(2), '…', 24), "
+    "snippet(aanbod_fts, 0, char(1), char(2), '…', 24) "
+    "FROM aanbod_fts WHERE aanbod_fts MATCH ?1 AND rowid = ?2";
 static const char SQL_SLOTS[] =
     "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
     "WHERE aanbod = ?1 ORDER BY rowid";
@@ -207,6 +216,7 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->values);
 	sqlite3_finalize(c->slots);
 	sqlite3_finalize(c->names);
+	sqlite3_finalize(c->snippet);
 	sqlite3_close(c->db);
 	free(c->acc);
 	free(c->stamp);
@@ -261,7 +271,9 @@ conn_open(struct conn *c, const struct gen *g)
 	    sqlite3_prepare_v3(c->db, SQL_SLOTS, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->slots, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_NAMES, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->names, NULL) != SQLITE_OK) {
+	    &c->names, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(c->db, SQL_SNIPPET, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->snippet, NULL) != SQLITE_OK) {
 		conn_close(c);
 		return -1;
 	}

@@ -31,6 +31,7 @@ struct conn {
 	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
 	sqlite3_stmt *slots;     /* tijdslot by rowid */
 	sqlite3_stmt *names;     /* naam prefix matches for suggestions */
+	sqlite3_stmt *snippet;   /* marked snippet of one row for a MATCH */
 	int in_use;
 	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
 	int interrupted;           /* set when the budget ran out */
