@@ -12,15 +12,17 @@
  *    group);
  *  - surf: per term its most frequent written form (lower case), shown in
  *    "bedoelt u";
- *  - a byte trie of the vocabulary for typo search: a depth-first walk
- *    that carries one edit-distance row per trie level and prunes a
- *    branch once no cell of the row is within the limit, so only the few
- *    thousand nodes near the typed word are visited, whatever the size
- *    of the vocabulary;
- *  - known: the word list (folded words), to tell a typo from a real word
- *    the index happens not to hold, and to accept the other part of a
- *    compound;
- *  - the synonym rules: one entry per left side, sorted by its first stem.
+ *  - a byte trie of the terms and of their folded written forms, for
+ *    typo search: a depth-first walk that carries one edit-distance row
+ *    per trie level (only the band within the limit of the diagonal) and
+ *    prunes a branch once no cell of the row is within the limit, so only
+ *    the nodes near the typed word are visited, whatever the size of the
+ *    vocabulary;
+ *  - known: the word list (folded words) and the words of the left sides
+ *    of the rules, to tell a typo from a real word the index happens not
+ *    to hold, and to accept the other part of a compound;
+ *  - the synonym rules: one entry per left side, sorted by its first stem;
+ *  - max_df: synonyms and longer compounds in more rows are left out.
  *
  * Per query (expand_plan) everything lives in one struct qctx on the heap;
  * nothing is shared or written.
@@ -391,6 +393,16 @@ load_vocab(struct expand_index *x, sqlite3 *db, char *err, size_t errlen)
 	char *msg = NULL;
 	int rc;
 
+	/* Queries go through the "dutch" tokenizer of this connection: it
+	 * must be registered (nl_tokenizer_register), or nothing matches. */
+	if (sqlite3_exec(db, "SELECT rowid FROM aanbod_fts WHERE aanbod_fts "
+	    "MATCH 'a' LIMIT 1", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "aanbod_fts doorzoeken mislukt (is de "
+		    "tokenizer \"%s\" geregistreerd?): %s", NL_TOKENIZER_NAME,
+		    msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.expand_vocab", NULL, NULL,
 	    NULL);
 	if (sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.expand_vocab USING "

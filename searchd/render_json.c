@@ -135,7 +135,7 @@ result_item(const struct model *m, struct conn *c, const struct hit *h,
 	    json_boolean(sqlite3_column_int(st, 10)));
 	json_object_set_new(o, "gecontroleerd", col_str(st, 11));
 	if (best > 0)
-		json_object_set_new(o, "score", json_real(h->score / best));
+		json_object_set_new(o, "score", json_real(h->match));
 	if (expr != NULL) {
 		json_t *mk = marked_snippet(c, expr, (sqlite3_int64)h->idx + 1);
 		if (mk != NULL)

@@ -6,6 +6,9 @@
 
 #include "log.h"
 
+/* Ranking weight of query coverage: score x (BASE + (1-BASE) x coverage). */
+#define COVER_BASE 0.5
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,9 +296,13 @@ acc_ready(struct conn *c, uint32_t n)
 	if (c->acc_n != n) {
 		free(c->acc);
 		free(c->stamp);
+		free(c->exact);
+		free(c->partial);
 		c->acc = calloc(n + 1, sizeof(*c->acc));
 		c->stamp = calloc(n + 1, sizeof(*c->stamp));
-		c->acc_n = c->acc && c->stamp ? n : 0;
+		c->exact = calloc(n + 1, sizeof(*c->exact));
+		c->partial = calloc(n + 1, sizeof(*c->partial));
+		c->acc_n = c->acc && c->stamp && c->exact && c->partial ? n : 0;
 		c->cur_stamp = 0;
 		if (c->acc_n != n)
 			return -1;
@@ -324,12 +331,19 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 		if (c->stamp[i] != c->cur_stamp) {
 			c->stamp[i] = c->cur_stamp;
 			c->acc[i] = 0;
+			c->exact[i] = c->partial[i] = 0;
 			if (hitvec_push(touched, i, 0) != 0) {
 				sqlite3_reset(c->fts);
 				return problem_set(pr, 500, NULL, "geen geheugen");
 			}
 		}
 		c->acc[i] += (float)(g->weight * -sqlite3_column_double(c->fts, 1));
+		if (g->word >= 0 && g->word < 16) {
+			if (g->weight >= 1.0)
+				c->exact[i] |= (uint16_t)(1u << g->word);
+			else
+				c->partial[i] |= (uint16_t)(1u << g->word);
+		}
 	}
 	sqlite3_reset(c->fts);
 	sqlite3_clear_bindings(c->fts);
@@ -344,6 +358,27 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 		    "niet lezen. Probeer het over een paar seconden opnieuw.");
 	}
 	return 0;
+}
+
+/*
+ * How much of the query a listing matches, 0..1: every typed word that
+ * has a group counts 1 when matched as typed (stemmed, folded), 1/2 when
+ * only an expansion of it (correction, synonym, compound part) matched.
+ */
+static double
+coverage(const struct query_plan *p, uint16_t exact, uint16_t partial)
+{
+	uint16_t words = 0;
+	double got;
+
+	for (size_t g = 0; g < p->n; g++)
+		if (p->groups[g].word >= 0 && p->groups[g].word < 16)
+			words |= (uint16_t)(1u << p->groups[g].word);
+	if (words == 0)
+		return 1.0;
+	got = __builtin_popcount(exact & words) +
+	    0.5 * __builtin_popcount(partial & words & ~exact);
+	return got / __builtin_popcount(words);
 }
 
 /* Candidates: active listings matching the text (or all active ones),
@@ -364,8 +399,13 @@ collect_candidates(const struct model *m, struct conn *c,
 	for (size_t g = 0; g < r->plan.n; g++)
 		if (run_group(m, c, &r->plan.groups[g], out, pr) != 0)
 			return -1;
-	for (uint32_t k = 0; k < out->n; k++)
-		out->v[k].score = c->acc[out->v[k].idx] * m->fresh[out->v[k].idx];
+	for (uint32_t k = 0; k < out->n; k++) {
+		uint32_t i = out->v[k].idx;
+		double match = coverage(&r->plan, c->exact[i], c->partial[i]);
+		out->v[k].match = match;
+		out->v[k].score = c->acc[i] * m->fresh[i] * (COVER_BASE +
+		    (1.0 - COVER_BASE) * match);
+	}
 	return 0;
 }
 

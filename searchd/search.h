@@ -45,8 +45,10 @@ struct search_req {
 struct hit {
 	uint32_t idx;              /* listing index (rowid - 1) */
 	uint32_t rank;             /* name rank, copied for sorting */
-	double score;              /* sum of weight * -bm25, higher is better;
-	                            * 0 without q */
+	double score;              /* ranking: sum of weight * -bm25, times
+	                            * freshness and coverage; 0 without q */
+	double match;              /* share of the query matched, 0..1 (the
+	                            * "score" clients see) */
 	int wijk_specific;         /* names a chosen wijk */
 };
 

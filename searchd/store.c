@@ -220,6 +220,8 @@ conn_close(struct conn *c)
 	sqlite3_close(c->db);
 	free(c->acc);
 	free(c->stamp);
+	free(c->exact);
+	free(c->partial);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -37,6 +37,8 @@ struct conn {
 	int interrupted;           /* set when the budget ran out */
 	float *acc;                /* search scratch: score per listing */
 	uint32_t *stamp;           /* acc[i] is valid when stamp[i] == cur_stamp */
+	uint16_t *exact;           /* typed words matched as typed (bit per word) */
+	uint16_t *partial;         /* typed words matched by an expansion */
 	uint32_t acc_n, cur_stamp;
 };
 
