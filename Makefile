@@ -74,7 +74,7 @@ build/asan/%.o: %.c
 # Files embedded with .incbin must rebuild when the embedded file changes.
 build/release/common/builtin_data.o build/asan/common/builtin_data.o: $(wildcard schema/*.csv)
 build/release/indexer/schema_data.o build/asan/indexer/schema_data.o: schema/schema.sql
-build/release/searchd/assets.o build/asan/searchd/assets.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css)
+build/release/searchd/assets.o build/asan/searchd/assets.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css) schema/synoniemen.txt
 
 bin/indexer: $(call objs,release,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
 	@mkdir -p bin

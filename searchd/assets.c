@@ -1,5 +1,6 @@
 /*
- * assets.c - embeds searchd/openapi.json and searchd/style.css with
+ * assets.c - embeds searchd/openapi.json, searchd/style.css and
+ * schema/synoniemen.txt with
  * .incbin (paths relative to the repository root, where make runs).
  */
 #include "assets.h"
@@ -16,3 +17,4 @@
 
 __asm__(SK_EMBED(sk_openapi_json, "searchd/openapi.json"));
 __asm__(SK_EMBED(sk_style_css, "searchd/style.css"));
+__asm__(SK_EMBED(sk_synoniemen_txt, "schema/synoniemen.txt"));

@@ -7,5 +7,6 @@
 
 extern const char sk_openapi_json[];
 extern const char sk_style_css[];
+extern const char sk_synoniemen_txt[];   /* schema/synoniemen.txt */
 
 #endif

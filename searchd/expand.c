@@ -22,7 +22,9 @@
  *    of the rules, to tell a typo from a real word the index happens not
  *    to hold, and to accept the other part of a compound;
  *  - the synonym rules: one entry per left side, sorted by its first stem;
- *  - max_df: synonyms and longer compounds in more rows are left out.
+ *  - max_df: synonyms and longer compounds in more rows are left out, and
+ *    so are those of a typed word in more rows; per query the synonym
+ *    and affix terms may add up to EXPAND_ROW_BUDGET rows.
  *
  * Per query (expand_plan) everything lives in one struct qctx on the heap;
  * nothing is shared or written.
@@ -1293,6 +1295,8 @@ struct qctx {
 	const char *seen[MAXSEEN];   /* stems (or stem keys) in the plan */
 	int nseen;
 	int cur_word;                /* word of the tokens being collected */
+	unsigned long rows;          /* document frequencies of the synonym
+	                              * and affix terms added so far */
 	long memo[SPLIT_MAXLEN + 1][SPLIT_MAXLEN + 1];  /* part_id() */
 };
 
@@ -1310,6 +1314,27 @@ seen_add(struct qctx *q, const char *s)
 {
 	if (q->nseen < MAXSEEN && !seen_has(q, s))
 		q->seen[q->nseen++] = s;
+}
+
+/* 1 when typed word i is itself so common (in more than max_df rows)
+ * that its synonyms and longer compounds would add many rows to match
+ * and nothing to the first pages, which its own matches fill. */
+static int
+common_word(const struct qctx *q, int i)
+{
+	return i >= 0 && i < q->nw && q->w[i].tid >= 0 &&
+	    q->x->df[q->w[i].tid] > q->x->max_df;
+}
+
+/* Takes df rows from the query's budget for synonym and affix terms;
+ * 0 when they do not fit (the term is then left out). */
+static int
+rows_fit(struct qctx *q, uint32_t df)
+{
+	if (q->rows + df > EXPAND_ROW_BUDGET)
+		return 0;
+	q->rows += df;
+	return 1;
 }
 
 static int
@@ -2008,7 +2033,8 @@ do_affixes(struct qctx *q)
 		int nt = 0, checked = 0;
 
 		a->n = 0;
-		if (w->stop || !w->alpha || w->nstem < AFFIX_MIN)
+		if (w->stop || !w->alpha || w->nstem < AFFIX_MIN ||
+		    common_word(q, i))
 			continue;
 		if (w->nstem >= AFFIX_MIN_START)
 			affix_start(x, w->stem, w->nstem, a);
@@ -2029,7 +2055,7 @@ do_affixes(struct qctx *q)
 			if (a->kind[k] == 0 ? !tail_ok(x, q->tok, st + pl, tl - pl) :
 			    !head_ok(x, q->tok, st, tl - pl))
 				continue;
-			if (!shows_word(x, id, w))
+			if (!shows_word(x, id, w) || !rows_fit(q, x->df[id]))
 				continue;
 			seen_add(q, st);
 			terms[nt++] = qt;
@@ -2117,7 +2143,9 @@ do_synonyms(struct qctx *q)
 				const char *terms[64];
 				int nt = 0, last;
 
-				if (fired[r->set] || !rule_match(q, r, p, &last))
+				if (fired[r->set] || (r->nleft == 1 &&
+				    common_word(q, q->t[p].word)) ||
+				    !rule_match(q, r, p, &last))
 					continue;
 				fired[r->set] = 1;
 				for (uint32_t k = 0; k < r->nright &&
@@ -2130,7 +2158,7 @@ do_synonyms(struct qctx *q)
 						same = strcmp(x->rbuf + x->rstem[t->stems + j],
 						    x->rbuf + x->rstem[r->left + j]) == 0;
 					if (!t->ok || same || t->df > x->max_df ||
-					    seen_has(q, key))
+					    seen_has(q, key) || !rows_fit(q, t->df))
 						continue;
 					seen_add(q, key);
 					terms[nt++] = x->rbuf + t->text;

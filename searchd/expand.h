@@ -7,12 +7,18 @@
  * always outranks an expanded one:
  *
  *   stop words   groups of Dutch function words (nl_is_stopword) are
- *                dropped, unless every word is one.
- *   typos        a word that is not in the index vocabulary and not a
- *                Dutch word (wdutch) is replaced by the nearest vocabulary
- *                terms (restricted Damerau-Levenshtein distance 1 up to 6
- *                letters, 2 from 7; at most 2, the most frequent first);
- *                gezocht/bedoelt then hold the corrected query.
+ *                dropped, unless every word is one. They still count for
+ *                synonym rules ("geen geld", "iemand om mee").
+ *   typos        a word of 4+ letters that is not in the index
+ *                vocabulary, not a Dutch word (wdutch) and not a word of a
+ *                synonym rule is replaced by the nearest vocabulary terms:
+ *                restricted Damerau-Levenshtein distance (a swap counts
+ *                one) 1 up to 6 letters, 2 from 7, between the typed stem
+ *                or typed form and a term or its most frequent written
+ *                form; only the nearest distance, at most 2 terms, the most
+ *                frequent first, never a stop word. gezocht and bedoelt
+ *                then both hold the query with the correction in its
+ *                written form ("schuldhulp").
  *   compounds    a word not in the vocabulary that splits into 2-3
  *                vocabulary terms (linking -s-, -e-, -en-) adds the parts
  *                (all of them required); two adjacent words whose join is
@@ -21,8 +27,10 @@
  *                (maatje -> taalmaatje, mantelzorg -> mantelzorgsteunpunt)
  *                adds the most frequent of them.
  *   synonyms     rules from schema/synoniemen.txt (format in its header):
- *                when a rule's left side occurs in the query, its right
- *                side is searched too.
+ *                when a rule's left side occurs in the query (its words in
+ *                order, at most two other words between them; typed or
+ *                corrected), its right side is searched too, one group
+ *                per rule, terms that no listing holds left out.
  *
  * Terms taken from the vocabulary are stems; a group holds one only when
  * the tokenizer maps it to itself (else a surface form that maps to it),
@@ -51,13 +59,21 @@
 #define EXPAND_W_SYNONYM 0.3
 #define EXPAND_W_AFFIX   0.3
 
-/* Synonyms and longer compounds that occur in more rows than
- * max(EXPAND_MAX_DF_SHARE of the rows, EXPAND_MAX_DF_MIN) are left out:
- * a word that common adds next to nothing to the ranking (bm25 gives it a
- * low weight), while it costs the most to match. Typed words and
- * corrections are never left out. */
+/* Cost limits (every expansion term is matched, and its rows scored, by
+ * FTS5). max_df = max(EXPAND_MAX_DF_SHARE of the rows, EXPAND_MAX_DF_MIN):
+ *  - a synonym or longer compound in more than max_df rows is left out:
+ *    a word that common adds next to nothing to the ranking (bm25 gives
+ *    it a low weight) and costs the most to match;
+ *  - a typed word in more than max_df rows gets no synonyms (of rules with
+ *    one word on the left) and no longer compounds: its own matches fill
+ *    the first pages;
+ *  - the synonym and compound terms of one query may together occur in at
+ *    most EXPAND_ROW_BUDGET rows (counted by document frequency).
+ * Typed words, corrections, joins and splits are never left out. On a
+ * small index (the development corpus) none of this applies. */
 #define EXPAND_MAX_DF_SHARE 0.1
 #define EXPAND_MAX_DF_MIN   500
+#define EXPAND_ROW_BUDGET   3000
 
 /* The Dutch word list (Debian package wdutch). Used, when present, to
  * tell real words from typos and to accept the other part of a compound;

@@ -200,6 +200,11 @@ route_search(struct http_server *s, struct MHD_Connection *con,
 	}
 	if (search_req_build(&g->model, pl, &req, &p) != 0)
 		goto problem;
+	if (req.q != NULL && expand_plan(g->expand, c->tok, &req.plan) != 0) {
+		search_req_free(&req);
+		problem_set(&p, 500, NULL, "geen geheugen");
+		goto problem;
+	}
 	conn_set_budget(c, s->cfg.query_ms);
 	if (search_run(&g->model, c, &req, &res, &p) != 0) {
 		conn_set_budget(c, 0);

@@ -2,8 +2,8 @@
  * plan.h - what FTS5 is asked for one free-text query.
  *
  * A query plan is a list of groups; each group is one FTS5 expression
- * (only quoted tokens and phrases joined by OR: never user syntax) with a
- * weight. search.c runs every group as its own MATCH and adds
+ * (only quoted tokens and phrases joined by OR, or AND for the parts of a
+ * split compound: never user syntax) with a weight. search.c runs every group as its own MATCH and adds
  * weight * -bm25 per listing, so a listing matching more query words
  * scores higher, and expansions (synonyms, compound parts, corrected
  * typos) can weigh less than the words typed.

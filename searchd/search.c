@@ -317,7 +317,7 @@ acc_ready(struct conn *c, uint32_t n)
 /* Runs one plan group, adding weight * -bm25 to every active match. */
 static int
 run_group(const struct model *m, struct conn *c, const struct plan_group *g,
-          struct hitvec *touched, struct problem *pr)
+          struct hitvec *touched, uint16_t *found, struct problem *pr)
 {
 	int step;
 
@@ -328,6 +328,8 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
 			continue;
 		i = (uint32_t)(rowid - 1);
+		if (g->word >= 0 && g->word < 16)
+			*found |= (uint16_t)(1u << g->word);
 		if (c->stamp[i] != c->cur_stamp) {
 			c->stamp[i] = c->cur_stamp;
 			c->acc[i] = 0;
@@ -386,7 +388,7 @@ coverage(const struct query_plan *p, uint16_t exact, uint16_t partial)
 static int
 collect_candidates(const struct model *m, struct conn *c,
                    const struct search_req *r, struct hitvec *out,
-                   struct problem *pr)
+                   uint16_t *found, struct problem *pr)
 {
 	if (r->q == NULL) {
 		for (uint32_t i = 0; i < m->n; i++)
@@ -397,7 +399,7 @@ collect_candidates(const struct model *m, struct conn *c,
 	if (acc_ready(c, m->n) != 0)
 		return problem_set(pr, 500, NULL, "geen geheugen");
 	for (size_t g = 0; g < r->plan.n; g++)
-		if (run_group(m, c, &r->plan.groups[g], out, pr) != 0)
+		if (run_group(m, c, &r->plan.groups[g], out, found, pr) != 0)
 			return -1;
 	for (uint32_t k = 0; k < out->n; k++) {
 		uint32_t i = out->v[k].idx;
@@ -496,7 +498,7 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 		problem_set(pr, 500, NULL, "geen geheugen");
 		goto fail;
 	}
-	if (collect_candidates(m, c, r, &cand, pr) != 0)
+	if (collect_candidates(m, c, r, &cand, &res->found_words, pr) != 0)
 		goto fail;
 	for (uint32_t k = 0; k < cand.n; k++) {
 		struct hit h = cand.v[k];

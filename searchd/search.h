@@ -59,6 +59,9 @@ struct search_res {
 	uint32_t total;
 	struct hit *hits;          /* all results, sorted */
 	uint32_t *facet[D_COUNT];  /* counts per value id, facet dims only */
+	uint16_t found_words;      /* typed words (bit per plan word) that some
+	                            * active listing matches, as typed or
+	                            * through an expansion */
 };
 
 /* Validates params against the model. 0, or -1 with pr filled (400). */

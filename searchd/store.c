@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "index_format.h"
+#include "assets.h"
 #include "log.h"
 #include "nl_tokenizer.h"
 
@@ -218,6 +219,7 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->names);
 	sqlite3_finalize(c->snippet);
 	sqlite3_close(c->db);
+	nl_tokenizer_free(c->tok);
 	free(c->acc);
 	free(c->stamp);
 	free(c->exact);
@@ -272,6 +274,7 @@ conn_open(struct conn *c, const struct gen *g)
 	    &c->values, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_SLOTS, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->slots, NULL) != SQLITE_OK ||
+	    (c->tok = nl_tokenizer_new()) == NULL ||
 	    sqlite3_prepare_v3(c->db, SQL_NAMES, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->names, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_SNIPPET, -1, SQLITE_PREPARE_PERSISTENT,
@@ -294,6 +297,7 @@ gen_free(struct gen *g)
 	pthread_mutex_destroy(&g->pool_mu);
 	suggest_free(&g->suggest);
 	model_free(&g->model);
+	expand_index_free(g->expand);
 	free(g->file);
 	free(g->built_at);
 	free(g);
@@ -321,6 +325,9 @@ gen_load(const char *file, char *err, size_t errlen)
 	    check_pages(db, err, errlen) != 0 ||
 	    model_load(&g->model, db, err, errlen) != 0 ||
 	    suggest_load(&g->suggest, &g->model, db, err, errlen) != 0)
+		goto fail;
+	if (expand_index_load(&g->expand, db, sk_synoniemen_txt, err,
+	    errlen) != 0)
 		goto fail;
 	g->built_at = read_meta(db, "built_at");
 	if (parse_weights(db, g->weights_sql, sizeof(g->weights_sql)) != 0) {

@@ -19,7 +19,9 @@
 
 #include <sqlite3.h>
 
+#include "expand.h"
 #include "model.h"
+#include "nl_tokenizer.h"
 #include "suggest.h"
 
 /* One read-only connection with its prepared statements. */
@@ -40,6 +42,7 @@ struct conn {
 	uint16_t *exact;           /* typed words matched as typed (bit per word) */
 	uint16_t *partial;         /* typed words matched by an expansion */
 	uint32_t acc_n, cur_stamp;
+	struct nl_tokenizer *tok;  /* for query expansion */
 };
 
 struct gen {
@@ -47,6 +50,7 @@ struct gen {
 	char *built_at;          /* meta built_at */
 	char weights_sql[128];   /* bm25 weights as SQL arguments */
 	struct model model;
+	struct expand_index *expand;  /* query expansion (expand.h) */
 	struct suggest_index suggest;
 	pthread_mutex_t pool_mu;
 	struct conn *pool;
