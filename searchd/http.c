@@ -79,10 +79,13 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	struct timespec now;
 	double ms;
 
-	(void)code;
 	if (st == NULL)
 		return;
 	__atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_SEQ_CST);
+	/* An answer the connection lost (client gone, shutdown) is logged as
+	 * such, not as the status it would have had. */
+	if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->status != 0)
+		st->status = 499;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - st->start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - st->start.tv_nsec) / 1e6;
@@ -466,7 +469,8 @@ http_start(struct http_server **out, const struct http_config *cfg,
 
 /*
  * Stops accepting new connections, waits (at most 5 s) until every
- * request that has started is answered and sent, then stops.
+ * request that has started is answered and sent and no new one has come
+ * for 200 ms, then stops.
  */
 void
 http_stop(struct http_server *s)
@@ -479,9 +483,15 @@ http_stop(struct http_server *s)
 	lsock = MHD_quiesce_daemon(s->daemon);
 	if (lsock != MHD_INVALID_SOCKET)
 		close(lsock);
-	for (int i = 0; i < 500 &&
-	    __atomic_load_n(&s->in_flight, __ATOMIC_SEQ_CST) > 0; i++)
+	/* Idle for 200 ms in a row: connections accepted just before the
+	 * listening socket closed have had time to send their request. */
+	for (int i = 0, idle = 0; i < 500 && idle < 20; i++) {
 		nanosleep(&tick, NULL);
+		if (__atomic_load_n(&s->in_flight, __ATOMIC_SEQ_CST) > 0)
+			idle = 0;
+		else
+			idle++;
+	}
 	MHD_stop_daemon(s->daemon);
 	free(s);
 }
