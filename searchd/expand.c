@@ -1829,6 +1829,8 @@ do_joins(struct qctx *q)
 			terms[0] = joined;   /* FTS5 maps it to norm */
 			if (plan_add_terms(q->p, terms, 1, EXPAND_W_JOIN, i) != 0)
 				return -1;
+			if (i + 1 < 16)
+				q->p->groups[q->p->n - 1].also = 1u << (i + 1);
 			break;
 		}
 	}

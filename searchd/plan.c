@@ -138,6 +138,7 @@ add_group(struct query_plan *p, char *expr, double weight, int word)
 	p->groups[p->n].expr = expr;
 	p->groups[p->n].weight = weight;
 	p->groups[p->n].word = word;
+	p->groups[p->n].also = 0;
 	p->n++;
 	return 0;
 }
@@ -199,6 +200,26 @@ plan_build(const char *text, struct query_plan *p)
 		return -1;
 	}
 	return 0;
+}
+
+unsigned
+plan_group_words(const struct plan_group *g)
+{
+	unsigned m = g->also;
+
+	if (g->word >= 0 && g->word < 16)
+		m |= 1u << g->word;
+	return m & 0xFFFFu;
+}
+
+unsigned
+plan_words(const struct query_plan *p)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		m |= plan_group_words(&p->groups[i]);
+	return m;
 }
 
 char *

@@ -21,6 +21,8 @@ struct plan_group {
 	char *expr;        /* FTS5 expression */
 	double weight;     /* 1.0 for a typed word, less for an expansion */
 	int word;          /* index of the typed word it serves, or -1 */
+	unsigned also;     /* bit mask of further typed words it serves (the
+	                    * second word of two written together) */
 };
 
 struct query_plan {
@@ -46,6 +48,11 @@ int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
 char *plan_union(const struct query_plan *p);
 /* Appends s to out as an FTS5 string: "s" with '"' doubled. */
 int plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap);
+/* The typed words a group serves, as a bit mask (first 16 words). */
+unsigned plan_group_words(const struct plan_group *g);
+/* The typed words some group of p serves (stop words dropped by
+ * expansion are not among them). */
+unsigned plan_words(const struct query_plan *p);
 /* Makes the last typed word a prefix query ("wand" finds wandelgroep).
  * Returns 0 or -1 (ENOMEM). */
 int plan_set_last_prefix(struct query_plan *p);

@@ -202,11 +202,8 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 	json_object_set_new(o, "resultaten", list);
 	if (r->q != NULL) {
 		json_t *missing = json_array();
-		uint16_t words = 0;
+		unsigned words = plan_words(&r->plan);
 
-		for (size_t g = 0; g < r->plan.n; g++)
-			if (r->plan.groups[g].word >= 0 && r->plan.groups[g].word < 16)
-				words |= (uint16_t)(1u << r->plan.groups[g].word);
 		for (int w = 0; w < r->plan.nwords && w < 16; w++)
 			if ((words & (1u << w)) && !(res->found_words & (1u << w)))
 				json_array_append_new(missing,

@@ -8,6 +8,9 @@
 
 /* Ranking weight of query coverage: score x (BASE + (1-BASE) x coverage). */
 #define COVER_BASE 0.5
+/* Groups at least this heavy count as the typed word itself for coverage:
+ * the word as typed (1.0) and two typed words written together (0.8). */
+#define COVER_WHOLE 0.8
 
 #include <ctype.h>
 #include <stdio.h>
@@ -328,8 +331,7 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
 			continue;
 		i = (uint32_t)(rowid - 1);
-		if (g->word >= 0 && g->word < 16)
-			*found |= (uint16_t)(1u << g->word);
+		*found |= plan_group_words(g);
 		if (c->stamp[i] != c->cur_stamp) {
 			c->stamp[i] = c->cur_stamp;
 			c->acc[i] = 0;
@@ -340,12 +342,10 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 			}
 		}
 		c->acc[i] += (float)(g->weight * -sqlite3_column_double(c->fts, 1));
-		if (g->word >= 0 && g->word < 16) {
-			if (g->weight >= 1.0)
-				c->exact[i] |= (uint16_t)(1u << g->word);
-			else
-				c->partial[i] |= (uint16_t)(1u << g->word);
-		}
+		if (g->weight >= COVER_WHOLE)
+			c->exact[i] |= plan_group_words(g);
+		else
+			c->partial[i] |= plan_group_words(g);
 	}
 	sqlite3_reset(c->fts);
 	sqlite3_clear_bindings(c->fts);
@@ -370,12 +370,9 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
 static double
 coverage(const struct query_plan *p, uint16_t exact, uint16_t partial)
 {
-	uint16_t words = 0;
+	uint16_t words = plan_words(p);
 	double got;
 
-	for (size_t g = 0; g < p->n; g++)
-		if (p->groups[g].word >= 0 && p->groups[g].word < 16)
-			words |= (uint16_t)(1u << p->groups[g].word);
 	if (words == 0)
 		return 1.0;
 	got = __builtin_popcount(exact & words) +
