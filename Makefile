@@ -46,7 +46,7 @@ FIXTURES := $(sort $(wildcard fixtures/handmade/*.xml fixtures/handmade/*.csv)) 
             fixtures/corpus/eemland.xml fixtures/corpus/utrecht.xml \
             fixtures/corpus/woerden.csv
 
-.PHONY: all deps run test unit e2e lint check clean index
+.PHONY: all deps run test unit e2e lint check clean index relevance
 
 all: bin/indexer bin/searchd
 
@@ -110,6 +110,20 @@ run: deps
 	@echo "Sociale Kaart draait op http://127.0.0.1:$(PORT)/  (stoppen: Ctrl-C)"
 	@echo ""
 	bin/searchd --index $(INDEX) --port $(PORT)
+
+# Search quality on the development corpus: nDCG@10 per query kind. Needs
+# ../shared (the CI and developer checkout layout); a user's clone has the
+# corpus in fixtures/corpus but not the scoring tool.
+RELEVANCE_PORT ?= 18181
+relevance: bin/indexer bin/searchd
+	@test -f ../shared/tools/relevance.py || { echo "relevance: ../shared/tools/relevance.py not found"; exit 1; }
+	@mkdir -p var
+	bin/indexer --index var/relevance.db fixtures/corpus/eemland.xml \
+	    fixtures/corpus/utrecht.xml fixtures/corpus/woerden.csv
+	@bin/searchd --index var/relevance.db --port $(RELEVANCE_PORT) 2>var/relevance.log & \
+	pid=$$!; sleep 1; \
+	/usr/bin/python3 ../shared/tools/relevance.py --base http://127.0.0.1:$(RELEVANCE_PORT) \
+	    --queries ../shared/corpus/queries.jsonl; st=$$?; kill $$pid; exit $$st
 
 # ---- testing ----------------------------------------------------------------
 # ASAN_OPTIONS/UBSAN_OPTIONS make any sanitizer report fail the test run.
