@@ -348,6 +348,21 @@ header_bytes(struct MHD_Connection *con)
 	return total;
 }
 
+/* A request that announces a body (Content-Length above 0, or any
+ * Transfer-Encoding): GET and HEAD have none, so it is refused. */
+static int
+has_body(struct MHD_Connection *con)
+{
+	const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+
+	if (te != NULL)
+		return 1;
+	return cl != NULL && strspn(cl, "0 \t") != strlen(cl);
+}
+
 static const char *
 params_error_text(enum params_error e)
 {
@@ -389,6 +404,11 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		problem_set(&p, 405, NULL, "Alleen GET en HEAD zijn toegestaan.");
 		return respond_problem(con, st, &p, 0);
+	}
+	if (has_body(con)) {
+		problem_set(&p, 400, NULL, "Een GET- of HEAD-verzoek mag geen inhoud "
+		    "(body) hebben.");
+		return respond_problem(con, st, &p, !api);
 	}
 	if (header_bytes(con) > s->cfg.max_headers) {
 		problem_set(&p, 431, NULL, "De kopregels van het verzoek zijn samen "
