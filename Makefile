@@ -38,7 +38,8 @@ objs = $(patsubst %.c,build/$(1)/%.o,$(2))
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := build-essential pkg-config libsqlite3-dev sqlite3 libmicrohttpd-dev \
             libxml2-dev libjansson-dev libutf8proc-dev libstemmer-dev \
-            libcsv-dev libcriterion-dev wdutch python3 python3-pytest curl
+            libcsv-dev libcriterion-dev wdutch python3 python3-pytest curl \
+            clang-14 libclang-rt-14-dev
 
 INDEX   ?= var/index.db
 PORT    ?= 8080
@@ -133,7 +134,7 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all unit e2e lint
+check: all unit e2e fuzz-regress lint
 
 unit: build/asan/bin/unit_tests
 	build/asan/bin/unit_tests --jobs 2
@@ -152,3 +153,5 @@ clean:
 
 # Longer runs, each in a fragment of its own folder.
 -include tests/soak/soak.mk
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk

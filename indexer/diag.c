@@ -11,6 +11,9 @@ diag_stream(const struct diag *d)
 	return d->out ? d->out : stderr;
 }
 
+static void put_reason(FILE *f, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 put_reason(FILE *f, const char *fmt, va_list ap)
 {

@@ -65,6 +65,9 @@ struct word_set {
 	const char *text;              /* the text being split */
 };
 
+static void set_err(char *err, size_t errlen, sqlite3 *db, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
 static void
 set_err(char *err, size_t errlen, sqlite3 *db, const char *fmt, ...)
 {

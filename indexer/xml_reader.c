@@ -20,6 +20,7 @@
  * freed by xr_free() before xml_read_*() returns.
  */
 #include "xml_reader.h"
+#include "textutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -914,7 +915,9 @@ add_start_tag(struct xr *x, const struct node *n)
 }
 
 /* Adds one node inside a field to the value buffers. In markup mode
- * (omschrijving) x->markup also gets the node as XML. */
+ * (omschrijving) x->markup also gets the node as XML. Returns 0, -1 on
+ * ENOMEM, or -2 for text that is not UTF-8 (libxml2 2.9 lets overlong
+ * forms through inside CDATA). */
 static int
 add_node(struct xr *x, const struct node *n, int markup, int *has_children)
 {
@@ -928,6 +931,8 @@ add_node(struct xr *x, const struct node *n, int markup, int *has_children)
 		v = (const char *)xmlTextReaderConstValue(x->reader);
 		if (v == NULL)
 			return 0;
+		if (!utf8_valid(v, strlen(v)))
+			return -2;
 		if (buf_adds(&x->val, v) != 0)
 			return -1;
 		return markup ? buf_add_escaped(&x->markup, v, 0) : 0;
@@ -981,8 +986,14 @@ read_value(struct xr *x, const struct node *el, const struct field_def *def)
 		if (n.type == XML_READER_TYPE_END_ELEMENT &&
 		    n.depth == el->depth)
 			break;
-		if (add_node(x, &n, markup, &has_children) != 0)
+		if ((rc = add_node(x, &n, markup, &has_children)) == -2) {
+			diag_reject(x->d, x->name, el->line, "bevat tekst die "
+			    "geen geldige UTF-8 is");
+			return -1;
+		}
+		if (rc != 0)
 			return reject_nomem(x);
+		rc = 1;
 	}
 	if (rc != 1)
 		return rc == 0 ? reject_truncated(x) : rc;

@@ -909,3 +909,17 @@ Test(xml_reader, corpus_utrecht)
 	    "<p>In de buurtkamer", 19), 0);
 	run_free(&run);
 }
+
+/* libxml2 2.9 lets an overlong UTF-8 form through inside CDATA (found by
+ * fuzz_xml); the reader must not pass it on. */
+Test(xml_reader, overlong_utf8_in_cdata_is_rejected)
+{
+	struct run run = { 0 };
+
+	run_str(&run, "<sociale-kaart>\n<aanbod id=\"a\"><naam>x</naam>\n"
+	    "<omschrijving><![CDATA[\xc1\x9d]]></omschrijving></aanbod>\n"
+	    "</sociale-kaart>\n");
+	assert_rejected(&run, "test.xml:3: error: bevat tekst die geen geldige "
+	    "UTF-8 is");
+	run_free(&run);
+}
