@@ -89,6 +89,9 @@ $(FUZZ_DIR)/libsk.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# Keep the harness objects (make would delete them as intermediates).
+.SECONDARY: $(patsubst %,$(FUZZ_DIR)/harness/fuzz_%.o,$(FUZZ_ALL))
+
 $(FUZZ_DIR)/harness/%.o: $(FUZZ_SRCDIR)/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -I$(FUZZ_SRCDIR) \
