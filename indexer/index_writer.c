@@ -18,6 +18,7 @@
 #include <utf8proc.h>
 
 #include "index_format.h"
+#include "publish.h"
 #include "nl_tokenizer.h"
 #include "schema_data.h"
 
@@ -593,19 +594,6 @@ fail:
 	return rc;
 }
 
-static int
-fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int
 index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 {
@@ -626,7 +614,7 @@ index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 		return -1;
 	}
 	w->db = NULL;
-	if (fsync_path(w->path) != 0) {
+	if (publish_fsync(w->path, 0) != 0) {
 		snprintf(err, errlen, "kan %s niet naar schijf schrijven (fsync)",
 		    w->path);
 		return -1;

@@ -161,10 +161,10 @@ nomem:
 	return -1;
 }
 
-static int
-fsync_dir(const char *dir)
+int
+publish_fsync(const char *path, int is_dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
 	int rc;
 
 	if (fd < 0)
@@ -208,7 +208,7 @@ publish_commit(const char *index_path, const char *tmp_path,
 		unlink(lnk);
 		goto fail;
 	}
-	fsync_dir(dir);
+	publish_fsync(dir, 1);
 	clean_dir(dir, base, basename(gen_copy), previous, 1);
 	rc = 0;
 fail:

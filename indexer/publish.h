@@ -26,6 +26,8 @@ int publish_prepare(const char *index_path, char **tmp_path, char **gen_path,
  * then removes generations older than the previous one. */
 int publish_commit(const char *index_path, const char *tmp_path,
                    const char *gen_path, char *err, size_t errlen);
+/* fsync(2) of a file, or of a directory (is_dir 1). Returns 0 or -1. */
+int publish_fsync(const char *path, int is_dir);
 /* Removes a generation that will not be published (ignores errors). */
 void publish_discard(const char *tmp_path);
 

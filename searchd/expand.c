@@ -1346,25 +1346,6 @@ is_alpha_stem(const char *s, int n)
 	return n > 0;
 }
 
-/* Appends a group with expression expr (taken over). */
-static int
-push_group(struct query_plan *p, char *expr, double weight, int word)
-{
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 8;
-		struct plan_group *g = realloc(p->groups, nc * sizeof(*g));
-		if (g == NULL)
-			return -1;
-		p->groups = g;
-		p->cap = nc;
-	}
-	p->groups[p->n].expr = expr;
-	p->groups[p->n].weight = weight;
-	p->groups[p->n].word = word;
-	p->n++;
-	return 0;
-}
-
 /* Appends a group requiring every one of the n terms ("a" AND "b"). */
 static int
 add_and_group(struct query_plan *p, const char *const *terms, size_t n,
@@ -1391,7 +1372,7 @@ add_and_group(struct query_plan *p, const char *const *terms, size_t n,
 	}
 	if (expr == NULL)
 		return 0;
-	if (push_group(p, expr, weight, word) != 0)
+	if (plan_add_group(p, expr, weight, word) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -124,8 +124,8 @@ plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap)
 	return put(out, len, cap, "\"", 1);
 }
 
-static int
-add_group(struct query_plan *p, char *expr, double weight, int word)
+int
+plan_add_group(struct query_plan *p, char *expr, double weight, int word)
 {
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 8;
@@ -157,7 +157,7 @@ plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
 	}
 	if (expr == NULL)
 		return 0;
-	if (add_group(p, expr, weight, word) != 0)
+	if (plan_add_group(p, expr, weight, word) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -39,6 +39,9 @@ struct query_plan {
 /* Splits text into words and adds one group per word that has a letter
  * or digit. Returns 0 or -1 (ENOMEM). */
 int plan_build(const char *text, struct query_plan *p);
+/* Appends a group with expression expr (malloc'd). Returns 0 when the
+ * plan took expr over, -1 (ENOMEM) when the caller still owns it. */
+int plan_add_group(struct query_plan *p, char *expr, double weight, int word);
 /* Adds a group whose expression is the quoted form of each of the n
  * terms, OR-ed (a term with spaces becomes a phrase). Returns 0 or -1. */
 int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
