@@ -39,7 +39,7 @@ usage(FILE *f)
 	    "  --bind ADRES         IP-adres om op te luisteren (127.0.0.1)\n"
 	    "  --threads N          werkthreads (4)\n"
 	    "  --max-connections N  verbindingen in totaal (512)\n"
-	    "  --max-per-ip N       verbindingen per IP-adres (32)\n"
+	    "  --max-per-ip N       verbindingen per IP-adres (64; 0 = geen grens)\n"
 	    "  --timeout S          sluit stille verbindingen na S seconden (10)\n"
 	    "  --query-timeout MS   breek een zoekvraag af na MS milliseconden (2000)\n"
 	    "  --check              controleer alleen of de index te gebruiken is\n",
@@ -80,7 +80,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->http.bind = "127.0.0.1";
 	o->http.threads = 4;
 	o->http.conn_limit = 512;
-	o->http.per_ip_limit = 32;
+	o->http.per_ip_limit = 64;
 	o->http.timeout_s = 10;
 	o->http.mem_limit = 128 * 1024;
 	o->http.max_target = 16 * 1024;

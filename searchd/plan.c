@@ -251,6 +251,10 @@ plan_set_last_prefix(struct query_plan *p)
 
 		if (g->word != p->nwords - 1 || g->weight != 1.0)
 			continue;
+		/* "b*" would merge the doclists of every b-word: a prefix
+		 * needs at least PLAN_MIN_PREFIX bytes. */
+		if (strlen(p->words[g->word]) < PLAN_MIN_PREFIX)
+			return 0;
 		len = strlen(g->expr);
 		if ((ne = realloc(g->expr, len + 3)) == NULL)
 			return -1;

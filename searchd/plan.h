@@ -56,8 +56,9 @@ unsigned plan_group_words(const struct plan_group *g);
 /* The typed words some group of p serves (stop words dropped by
  * expansion are not among them). */
 unsigned plan_words(const struct query_plan *p);
-/* Makes the last typed word a prefix query ("wand" finds wandelgroep).
- * Returns 0 or -1 (ENOMEM). */
+/* Makes the last typed word a prefix query ("wand" finds wandelgroep)
+ * when it has at least PLAN_MIN_PREFIX bytes. Returns 0 or -1 (ENOMEM). */
+#define PLAN_MIN_PREFIX 3
 int plan_set_last_prefix(struct query_plan *p);
 void plan_free(struct query_plan *p);
 
