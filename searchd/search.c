@@ -472,6 +472,53 @@ cmp_hits(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+/* Heap of the k best hits with the worst at the root. */
+static void
+sift_down(struct hit *v, uint32_t k, uint32_t i)
+{
+	for (;;) {
+		uint32_t worst = i, l = 2 * i + 1, r = l + 1;
+		struct hit t;
+
+		if (l < k && cmp_hits(&v[l], &v[worst]) > 0)
+			worst = l;
+		if (r < k && cmp_hits(&v[r], &v[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		t = v[i];
+		v[i] = v[worst];
+		v[worst] = t;
+		i = worst;
+	}
+}
+
+/*
+ * Orders v so that its first k hits are the k best, sorted; the rest
+ * stays unordered (no page shows them). A heap of k instead of sorting
+ * all n hits, when k is much smaller than n.
+ */
+static void
+sort_top(struct hit *v, uint32_t n, uint32_t k)
+{
+	if (k >= n / 4 || k == 0) {
+		if (n > 1)
+			qsort(v, n, sizeof(*v), cmp_hits);
+		return;
+	}
+	for (uint32_t i = k / 2; i-- > 0;)
+		sift_down(v, k, i);
+	for (uint32_t j = k; j < n; j++) {
+		if (cmp_hits(&v[j], &v[0]) < 0) {
+			struct hit t = v[0];
+			v[0] = v[j];
+			v[j] = t;
+			sift_down(v, k, 0);
+		}
+	}
+	qsort(v, k, sizeof(*v), cmp_hits);
+}
+
 static int
 alloc_facets(const struct model *m, struct search_res *res)
 {
@@ -514,8 +561,8 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 				count_facet(m, d, h.idx, res->facet[d]);
 		}
 	}
-	if (kept > 1)
-		qsort(cand.v, kept, sizeof(*cand.v), cmp_hits);
+	sort_top(cand.v, kept, (uint64_t)r->pagina * r->per_pagina > kept ?
+	    kept : r->pagina * r->per_pagina);
 	res->total = kept;
 	res->hits = cand.v;
 	return 0;

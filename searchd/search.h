@@ -57,7 +57,8 @@ extern const enum dim_id SEARCH_FACETS[5];
 
 struct search_res {
 	uint32_t total;
-	struct hit *hits;          /* all results, sorted */
+	struct hit *hits;          /* all results; sorted up to the end of the
+	                            * requested page, the rest unordered */
 	uint32_t *facet[D_COUNT];  /* counts per value id, facet dims only */
 	uint16_t found_words;      /* typed words (bit per plan word) that some
 	                            * active listing matches, as typed or
