@@ -1346,40 +1346,6 @@ is_alpha_stem(const char *s, int n)
 	return n > 0;
 }
 
-/* Appends a group requiring every one of the n terms ("a" AND "b"). */
-static int
-add_and_group(struct query_plan *p, const char *const *terms, size_t n,
-              double weight, int word)
-{
-	char *expr = NULL;
-	size_t len = 0, cap = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0) {
-			if (len + 6 > cap) {
-				size_t nc = (len + 6) * 2;
-				char *ne = realloc(expr, nc);
-				if (ne == NULL)
-					goto fail;
-				expr = ne;
-				cap = nc;
-			}
-			memcpy(expr + len, " AND ", 6);
-			len += 5;
-		}
-		if (plan_quote(terms[i], strlen(terms[i]), &expr, &len, &cap) != 0)
-			goto fail;
-	}
-	if (expr == NULL)
-		return 0;
-	if (plan_add_group(p, expr, weight, word) != 0)
-		goto fail;
-	return 0;
-fail:
-	free(expr);
-	return -1;
-}
-
 /* Collects the non-colocated tokens of a typed word for rule matching. */
 static int
 qtok_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
@@ -1771,7 +1737,7 @@ do_splits(struct qctx *q)
 				terms[nt++] = term_qtext(q->x, best.part[k]);
 			seen_add(q, st);
 		}
-		if (add_and_group(q->p, terms, (size_t)nt, EXPAND_W_SPLIT, i) != 0)
+		if (plan_add_all_terms(q->p, terms, (size_t)nt, EXPAND_W_SPLIT, i) != 0)
 			return -1;
 	}
 	return 0;

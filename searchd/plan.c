@@ -143,15 +143,16 @@ plan_add_group(struct query_plan *p, char *expr, double weight, int word)
 	return 0;
 }
 
-int
-plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
-               double weight, int word)
+/* Adds a group of the quoted terms joined by op (" OR " or " AND "). */
+static int
+add_joined(struct query_plan *p, const char *const *terms, size_t n,
+           const char *op, double weight, int word)
 {
 	char *expr = NULL;
 	size_t len = 0, cap = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if ((i > 0 && put(&expr, &len, &cap, " OR ", 4) != 0) ||
+		if ((i > 0 && put(&expr, &len, &cap, op, strlen(op)) != 0) ||
 		    plan_quote(terms[i], strlen(terms[i]), &expr, &len, &cap) != 0)
 			goto fail;
 	}
@@ -163,6 +164,20 @@ plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
 fail:
 	free(expr);
 	return -1;
+}
+
+int
+plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
+               double weight, int word)
+{
+	return add_joined(p, terms, n, " OR ", weight, word);
+}
+
+int
+plan_add_all_terms(struct query_plan *p, const char *const *terms, size_t n,
+                   double weight, int word)
+{
+	return add_joined(p, terms, n, " AND ", weight, word);
 }
 
 static int

@@ -49,6 +49,10 @@ int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
 /* The OR of every group's expression (for snippets), malloc'd; NULL when
  * the plan is empty or memory ran out. */
 char *plan_union(const struct query_plan *p);
+/* The same, with the terms AND-ed: every one must match (the parts of a
+ * split compound). */
+int plan_add_all_terms(struct query_plan *p, const char *const *terms,
+                       size_t n, double weight, int word);
 /* Appends s to out as an FTS5 string: "s" with '"' doubled. */
 int plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap);
 /* The typed words a group serves, as a bit mask (first 16 words). */
