@@ -20,11 +20,12 @@
 #include "index_format.h"
 #include "publish.h"
 #include "nl_tokenizer.h"
+#include "postings_build.h"
 #include "schema_data.h"
+#include "word_count.h"
 
 enum stmt_id {
-	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_WOORD,
-	ST_COUNT
+	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_COUNT
 };
 
 static const char *const STMT_SQL[ST_COUNT] = {
@@ -33,8 +34,10 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    "plaats, lat, lon, tijden, tijden_toelichting, kosten, "
 	    "kosten_toelichting, toegang, leeftijd_min, leeftijd_max, "
 	    "welzijn_op_recept, wachttijd_dagen, telefoon, email, website, "
-	    "contactpersoon, bijgewerkt, gecontroleerd, bron_bestand, bron_regel) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "contactpersoon, bijgewerkt, gecontroleerd, bron_bestand, bron_regel, "
+	    "trefwoorden, labels, tokens) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?)",
 	[ST_WAARDE] = "INSERT INTO aanbod_waarde (aanbod, veld, pos, waarde) "
 	    "VALUES (?,?,?,?)",
 	[ST_SLOT] = "INSERT INTO tijdslot (aanbod, dag, start_min, eind_min, "
@@ -45,8 +48,6 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
 	    "VALUES (?,?,?)",
 	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
-	[ST_WOORD] = "INSERT INTO woord (sleutel, woord, aantal) VALUES (?,?,1) "
-	    "ON CONFLICT (sleutel) DO UPDATE SET aantal = aantal + 1",
 };
 
 struct index_writer {
@@ -56,6 +57,16 @@ struct index_writer {
 	sqlite3_int64 next_rowid;
 	const struct vocab *vocab;     /* borrowed; outlives the writer */
 	struct nl_tokenizer *tok;      /* splits words for the woord table */
+	struct word_count *words;      /* the woord table, written at the end */
+	struct postings_build *pb;     /* ranking data, written at the end */
+};
+
+/* The text fields of one listing as aanbod_fts and the ranking data see
+ * them (SK_BM25_WEIGHTS order); kw and labels are built, the rest
+ * borrowed from the listing. */
+struct fts_fields {
+	const char *f[SK_FIELD_COUNT];
+	char *kw, *labels;
 };
 
 /* The distinct words of one listing, collected for the woord table. */
@@ -248,7 +259,9 @@ index_writer_open(struct index_writer **out, const char *path,
 		set_err(err, errlen, w->db, "kan index %s niet maken", path);
 		goto fail;
 	}
-	if ((w->tok = nl_tokenizer_new()) == NULL) {
+	if ((w->tok = nl_tokenizer_new()) == NULL ||
+	    (w->words = word_count_new()) == NULL ||
+	    postings_build_new(&w->pb) != 0) {
 		snprintf(err, errlen, "geen geheugen");
 		goto fail;
 	}
@@ -395,34 +408,48 @@ out:
 	return s;
 }
 
-static int
-put_fts(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+static void
+fts_fields_free(struct fts_fields *ff)
 {
-	sqlite3_stmt *st = w->st[ST_FTS];
-	char *kw = join_keywords(&l->trefwoorden);
-	char *labels = make_labels(w->vocab, l);
-	int rc;
-
-	if (kw == NULL || labels == NULL) {
-		free(kw);
-		free(labels);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, rowid);
-	bind_text(st, 2, l->naam);
-	bind_text(st, 3, l->samenvatting);
-	bind_text(st, 4, l->omschrijving);
-	bind_text(st, 5, l->organisatie);
-	bind_text(st, 6, kw);
-	bind_text(st, 7, labels);
-	rc = step_reset(st);
-	free(kw);
-	free(labels);
-	return rc;
+	free(ff->kw);
+	free(ff->labels);
 }
 
 static int
-put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+fts_fields_make(const struct vocab *v, const struct listing *l,
+                struct fts_fields *ff)
+{
+	memset(ff, 0, sizeof(*ff));
+	ff->kw = join_keywords(&l->trefwoorden);
+	ff->labels = make_labels(v, l);
+	if (ff->kw == NULL || ff->labels == NULL) {
+		fts_fields_free(ff);
+		return -1;
+	}
+	ff->f[0] = l->naam;
+	ff->f[1] = l->samenvatting;
+	ff->f[2] = l->omschrijving;
+	ff->f[3] = l->organisatie;
+	ff->f[4] = ff->kw;
+	ff->f[5] = ff->labels;
+	return 0;
+}
+
+static int
+put_fts(struct index_writer *w, sqlite3_int64 rowid,
+        const struct fts_fields *ff)
+{
+	sqlite3_stmt *st = w->st[ST_FTS];
+
+	sqlite3_bind_int64(st, 1, rowid);
+	for (int i = 0; i < SK_FIELD_COUNT; i++)
+		bind_text(st, i + 2, ff->f[i]);
+	return step_reset(st);
+}
+
+static int
+put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l,
+           const struct fts_fields *ff, uint32_t ntokens)
 {
 	sqlite3_stmt *st = w->st[ST_AANBOD];
 	int i = 1;
@@ -463,6 +490,9 @@ put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
 	bind_text(st, i++, l->gecontroleerd);
 	bind_text(st, i++, l->file);
 	sqlite3_bind_int64(st, i++, l->line);
+	bind_text(st, i++, ff->kw);
+	bind_text(st, i++, ff->labels);
+	sqlite3_bind_int64(st, i++, ntokens);
 	return step_reset(st);
 }
 
@@ -514,7 +544,6 @@ static int
 put_words(struct index_writer *w, const struct listing *l)
 {
 	struct word_set *ws = calloc(1, sizeof(*ws));
-	sqlite3_stmt *st = w->st[ST_WOORD];
 	int rc = -1;
 
 	if (ws == NULL)
@@ -523,12 +552,9 @@ put_words(struct index_writer *w, const struct listing *l)
 	words_of(w, ws, l->samenvatting);
 	for (size_t i = 0; i < l->trefwoorden.n; i++)
 		words_of(w, ws, l->trefwoorden.v[i]);
-	for (int i = 0; i < ws->n; i++) {
-		bind_text(st, 1, ws->keys[i]);
-		bind_text(st, 2, ws->shown[i]);
-		if (step_reset(st) != 0)
+	for (int i = 0; i < ws->n; i++)
+		if (word_count_add(w->words, ws->keys[i], ws->shown[i]) != 0)
 			goto fail;
-	}
 	rc = 0;
 fail:
 	free(ws);
@@ -540,8 +566,16 @@ index_writer_add(struct index_writer *w, const struct listing *l,
                  char *err, size_t errlen)
 {
 	sqlite3_int64 rowid = w->next_rowid;
+	struct fts_fields ff;
+	uint32_t ntokens = 0;
 
-	if (put_aanbod(w, rowid, l) != 0 ||
+	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
+	    postings_build_add(w->pb, (uint32_t)rowid, ff.f, &ntokens) != 0) {
+		snprintf(err, errlen, "geen geheugen voor %s", l->id);
+		fts_fields_free(&ff);
+		return -1;
+	}
+	if (put_aanbod(w, rowid, l, &ff, ntokens) != 0 ||
 	    put_values(w, rowid, "thema", &l->themas) != 0 ||
 	    put_values(w, rowid, "doelgroep", &l->doelgroepen) != 0 ||
 	    put_values(w, rowid, "trefwoord", &l->trefwoorden) != 0 ||
@@ -551,10 +585,12 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	    put_wijken(w, rowid, l) != 0 ||
 	    put_slots(w, rowid, l) != 0 ||
 	    put_words(w, l) != 0 ||
-	    put_fts(w, rowid, l) != 0) {
+	    put_fts(w, rowid, &ff) != 0) {
 		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
+		fts_fields_free(&ff);
 		return -1;
 	}
+	fts_fields_free(&ff);
 	w->next_rowid++;
 	return 0;
 }
@@ -601,13 +637,16 @@ index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 		sqlite3_finalize(w->st[i]);
 		w->st[i] = NULL;
 	}
+	if (postings_build_write(w->pb, w->db, err, errlen) != 0)
+		return -1;
+	if (word_count_write(w->words, w->db) != 0) {
+		set_err(err, errlen, w->db, "woorden opslaan mislukt");
+		return -1;
+	}
 	if (exec_sql(w->db, "INSERT INTO aanbod_fts(aanbod_fts) "
 	    "VALUES('optimize'); COMMIT;", err, errlen) != 0)
 		return -1;
-	if (check_ok(w->db, "PRAGMA integrity_check", err, errlen) != 0)
-		return -1;
-	if (exec_sql(w->db, "INSERT INTO aanbod_fts(aanbod_fts, rank) "
-	    "VALUES('integrity-check', 1)", err, errlen) != 0)
+	if (check_ok(w->db, "PRAGMA quick_check", err, errlen) != 0)
 		return -1;
 	if (sqlite3_close(w->db) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "sluiten mislukt");
@@ -632,6 +671,8 @@ index_writer_close(struct index_writer *w)
 	if (w->db != NULL)
 		sqlite3_close(w->db);
 	nl_tokenizer_free(w->tok);
+	word_count_free(w->words);
+	postings_build_free(w->pb);
 	free(w->path);
 	free(w);
 }

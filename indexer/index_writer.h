@@ -3,9 +3,10 @@
  *
  * The writer creates a fresh file (the caller chooses its name, see
  * publish.h), runs schema/schema.sql on it, stores the vocabularies, and
- * inserts every listing inside one transaction. index_writer_finish()
- * commits, optimises the FTS5 index, runs PRAGMA integrity_check and the
- * FTS5 'integrity-check', closes the file and fsyncs it. Nothing here
+ * inserts every listing inside one transaction, collecting the ranking
+ * data (postings_build.h) and suggestion words (word_count.h) in memory.
+ * index_writer_finish() writes those, commits, optimises the FTS5 index,
+ * runs PRAGMA quick_check, closes the file and fsyncs it. Nothing here
  * touches the live index: publishing is publish.h's job.
  *
  * Ownership: the writer owns its sqlite3 handle and statements; it copies

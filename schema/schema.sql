@@ -76,7 +76,12 @@ CREATE TABLE aanbod (
 	bijgewerkt         TEXT,          -- YYYY-MM-DD
 	gecontroleerd      TEXT,          -- YYYY-MM-DD
 	bron_bestand       TEXT NOT NULL, -- file and line it came from
-	bron_regel         INTEGER NOT NULL
+	bron_regel         INTEGER NOT NULL,
+	trefwoorden        TEXT,          -- keywords joined by " ; " (text
+	                                  -- for aanbod_fts)
+	labels             TEXT,          -- names and descriptions of its
+	                                  -- themas and doelgroepen, " ; "
+	tokens             INTEGER NOT NULL DEFAULT 0  -- length for ranking
 );
 
 -- The multi-valued fields, in the order given. veld is one of:
@@ -110,10 +115,29 @@ CREATE TABLE woord (
 	aantal  INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Full text. rowid = aanbod.rowid. trefwoorden holds the editor's
+-- Full text, over the columns of aanbod (external content: the text is
+-- stored once). rowid = aanbod.rowid. trefwoorden holds the editor's
 -- keywords (and unknown thema/doelgroep values); labels the names and
 -- descriptions of the listing's themas and doelgroepen (a weak field).
+-- searchd uses it for name suggestions and query vocabulary; ranking
+-- uses the tables below.
 CREATE VIRTUAL TABLE aanbod_fts USING fts5 (
 	naam, samenvatting, omschrijving, organisatie, trefwoorden, labels,
+	content = 'aanbod', content_rowid = 'rowid',
 	tokenize = '@TOKENIZE@'
+);
+
+-- Ranking data (common/index_format.h has the formula and the format):
+-- every token of the six aanbod_fts fields, stop words left out, with
+-- the number of listings holding it, and its postings: per listing the
+-- rowid and the token's weighted frequency there.
+CREATE TABLE term (
+	token TEXT PRIMARY KEY,     -- as the "dutch" tokenizer writes it
+	df    INTEGER NOT NULL,     -- listings holding it
+	id    INTEGER NOT NULL      -- posting.id
+) WITHOUT ROWID;
+
+CREATE TABLE posting (
+	id   INTEGER PRIMARY KEY,
+	docs BLOB NOT NULL
 );

@@ -1387,7 +1387,7 @@ drop_stop_groups(struct qctx *q)
 	for (size_t g = 0; g < p->n; g++) {
 		int w = p->groups[g].word;
 		if (w >= 0 && w < q->nw && q->w[w].stop) {
-			free(p->groups[g].expr);
+			plan_group_free(&p->groups[g]);
 			continue;
 		}
 		p->groups[k++] = p->groups[g];
@@ -1594,7 +1594,7 @@ do_typos(struct qctx *q)
 		for (size_t g = 0; g < q->p->n; g++)
 			if (q->p->groups[g].word == i &&
 			    q->p->groups[g].weight == 1.0) {
-				free(q->p->groups[g].expr);
+				plan_group_free(&q->p->groups[g]);
 				memmove(&q->p->groups[g], &q->p->groups[g + 1],
 				    (q->p->n - g - 1) * sizeof(q->p->groups[0]));
 				q->p->n--;

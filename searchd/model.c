@@ -3,6 +3,8 @@
  */
 #include "model.h"
 
+#include "index_format.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +280,8 @@ alloc_arrays(struct model *m)
 	m->name_rank = calloc(m->n + 1, sizeof(uint32_t));
 	m->home_gm = calloc(m->n + 1, sizeof(uint16_t));
 	m->fresh = calloc(m->n + 1, sizeof(float));
-	if (!m->active || !m->name_rank || !m->home_gm || !m->fresh)
+	m->norm = calloc(m->n + 1, sizeof(float));
+	if (!m->active || !m->name_rank || !m->home_gm || !m->fresh || !m->norm)
 		return -1;
 	for (int d = 0; d < D_COUNT; d++)
 		if ((m->dim[d].start = calloc(m->n + 1, sizeof(uint32_t))) == NULL)
@@ -340,7 +343,7 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 
 	if (sqlite3_prepare_v2(db, "SELECT rowid, status, soort, kosten, "
 	    "toegang, welzijn_op_recept, gemeente, naam, id, "
-	    "julianday('now') - julianday(gecontroleerd) FROM aanbod "
+	    "julianday('now') - julianday(gecontroleerd), tokens FROM aanbod "
 	    "ORDER BY rowid", -1, &a, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT aanbod, veld, waarde FROM "
 	    "aanbod_waarde ORDER BY aanbod, veld, pos", -1, &w, NULL) != SQLITE_OK)
@@ -352,6 +355,7 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 		if (begin_row(m, i, a) != 0 || add_values(m, i, w, &wstep) != 0)
 			goto fail;
 		m->fresh[i] = freshness(a, 9);
+		m->norm[i] = (float)sqlite3_column_int64(a, 10);
 		items[i].key = fold_key((const char *)sqlite3_column_text(a, 7));
 		items[i].id = dup_col(a, 8);
 		items[i].idx = i;
@@ -373,6 +377,21 @@ fail:
 	sqlite3_finalize(a);
 	sqlite3_finalize(w);
 	return rc;
+}
+
+/* Turns the lengths load_listings() put in norm into BM25's length
+ * factor k1 * (1 - b + b * len / average len). */
+static void
+set_norms(struct model *m)
+{
+	double total = 0, avg;
+
+	for (uint32_t i = 0; i < m->n; i++)
+		total += m->norm[i];
+	avg = m->n > 0 && total > 0 ? total / m->n : 1.0;
+	for (uint32_t i = 0; i < m->n; i++)
+		m->norm[i] = (float)(SK_BM25_K1 * (1.0 - SK_BM25_B +
+		    SK_BM25_B * m->norm[i] / avg));
 }
 
 static int
@@ -413,6 +432,7 @@ model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 	}
 	if (load_listings(m, db, items, err, errlen) != 0)
 		goto fail;
+	set_norms(m);
 	qsort(items, m->n, sizeof(*items), rank_cmp);
 	for (uint32_t r = 0; r < m->n; r++)
 		m->name_rank[items[r].idx] = r;
@@ -454,5 +474,6 @@ model_free(struct model *m)
 	free(m->name_rank);
 	free(m->home_gm);
 	free(m->fresh);
+	free(m->norm);
 	memset(m, 0, sizeof(*m));
 }

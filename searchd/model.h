@@ -45,6 +45,8 @@ struct model {
 	float *fresh;                /* ranking factor from gecontroleerd:
 	                              * 1.05 checked within a year, 1.02
 	                              * within two, else 1.0 */
+	float *norm;                 /* BM25 length factor k1 * (1 - b + b *
+	                              * tokens / average) (index_format.h) */
 	struct valset vs[D_COUNT];
 	struct csr dim[D_COUNT];     /* D_GEMEENTE = home + werkgebied */
 	struct csr gm_wijken;        /* per gemeente id: its known wijk ids */

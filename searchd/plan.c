@@ -124,45 +124,64 @@ plan_quote(const char *s, size_t n, char **out, size_t *len, size_t *cap)
 	return put(out, len, cap, "\"", 1);
 }
 
-int
-plan_add_group(struct query_plan *p, char *expr, double weight, int word)
+void
+plan_group_free(struct plan_group *g)
 {
+	for (size_t i = 0; i < g->nterms; i++)
+		free(g->terms[i]);
+	free(g->terms);
+	free(g->expr);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Copies the n terms into g->terms. Returns 0 or -1 (ENOMEM). */
+static int
+copy_terms(struct plan_group *g, const char *const *terms, size_t n)
+{
+	if ((g->terms = calloc(n, sizeof(*g->terms))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if ((g->terms[i] = strdup(terms[i])) == NULL)
+			return -1;
+		g->nterms++;
+	}
+	return 0;
+}
+
+/* Appends a group of the terms joined by OR, or by AND when all. */
+static int
+add_joined(struct query_plan *p, const char *const *terms, size_t n,
+           int all, double weight, int word)
+{
+	const char *op = all ? " AND " : " OR ";
+	struct plan_group g = { 0 };
+	size_t len = 0, cap = 0;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((i > 0 && put(&g.expr, &len, &cap, op, strlen(op)) != 0) ||
+		    plan_quote(terms[i], strlen(terms[i]), &g.expr, &len,
+		    &cap) != 0)
+			goto fail;
+	}
+	if (copy_terms(&g, terms, n) != 0)
+		goto fail;
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 8;
 		struct plan_group *ng = realloc(p->groups, ncap * sizeof(*ng));
 		if (ng == NULL)
-			return -1;
+			goto fail;
 		p->groups = ng;
 		p->cap = ncap;
 	}
-	p->groups[p->n].expr = expr;
-	p->groups[p->n].weight = weight;
-	p->groups[p->n].word = word;
-	p->groups[p->n].also = 0;
-	p->n++;
-	return 0;
-}
-
-/* Adds a group of the quoted terms joined by op (" OR " or " AND "). */
-static int
-add_joined(struct query_plan *p, const char *const *terms, size_t n,
-           const char *op, double weight, int word)
-{
-	char *expr = NULL;
-	size_t len = 0, cap = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if ((i > 0 && put(&expr, &len, &cap, op, strlen(op)) != 0) ||
-		    plan_quote(terms[i], strlen(terms[i]), &expr, &len, &cap) != 0)
-			goto fail;
-	}
-	if (expr == NULL)
-		return 0;
-	if (plan_add_group(p, expr, weight, word) != 0)
-		goto fail;
+	g.all = all;
+	g.weight = weight;
+	g.word = word;
+	p->groups[p->n++] = g;
 	return 0;
 fail:
-	free(expr);
+	plan_group_free(&g);
 	return -1;
 }
 
@@ -170,14 +189,14 @@ int
 plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,
                double weight, int word)
 {
-	return add_joined(p, terms, n, " OR ", weight, word);
+	return add_joined(p, terms, n, 0, weight, word);
 }
 
 int
 plan_add_all_terms(struct query_plan *p, const char *const *terms, size_t n,
                    double weight, int word)
 {
-	return add_joined(p, terms, n, " AND ", weight, word);
+	return add_joined(p, terms, n, 1, weight, word);
 }
 
 static int
@@ -275,6 +294,7 @@ plan_set_last_prefix(struct query_plan *p)
 			return -1;
 		memcpy(ne + len, " *", 3);
 		g->expr = ne;
+		g->prefix = 1;
 		p->last_prefix = 1;
 		return 0;
 	}
@@ -285,7 +305,7 @@ void
 plan_free(struct query_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		free(p->groups[i].expr);
+		plan_group_free(&p->groups[i]);
 	free(p->groups);
 	for (int i = 0; i < p->nwords; i++)
 		free(p->words[i]);

@@ -1,12 +1,15 @@
 /*
  * plan.h - what FTS5 is asked for one free-text query.
  *
- * A query plan is a list of groups; each group is one FTS5 expression
- * (only quoted tokens and phrases joined by OR, or AND for the parts of a
- * split compound: never user syntax) with a weight. search.c runs every group as its own MATCH and adds
- * weight * -bm25 per listing, so a listing matching more query words
+ * A query plan is a list of groups; each group is a list of terms (words
+ * or phrases, as text: score.h tokenizes them) joined by OR, or by AND
+ * for the parts of a split compound, with a weight. search.c scores every
+ * group on its own (score.h: BM25F from the index's postings) and adds
+ * weight * score per listing, so a listing matching more query words
  * scores higher, and expansions (synonyms, compound parts, corrected
- * typos) can weigh less than the words typed.
+ * typos) can weigh less than the words typed. Each group also carries the
+ * same query as an FTS5 expression (only quoted terms and OR/AND, never
+ * user syntax), for FTS5 itself and for tests.
  *
  * plan_build() makes the plan for the words as typed (one group per
  * content word). Query expansion (expand.h) adds groups to it.
@@ -18,7 +21,12 @@
 #include <stddef.h>
 
 struct plan_group {
-	char *expr;        /* FTS5 expression */
+	char **terms;      /* the terms, each a word or phrase */
+	size_t nterms;
+	int all;           /* 1: every term must match (AND), 0: any (OR) */
+	int prefix;        /* 1: the last term is a prefix ("wand" finds
+	                    * wandelgroep) */
+	char *expr;        /* the same as an FTS5 expression */
 	double weight;     /* 1.0 for a typed word, less for an expansion */
 	int word;          /* index of the typed word it serves, or -1 */
 	unsigned also;     /* bit mask of further typed words it serves (the
@@ -39,9 +47,8 @@ struct query_plan {
 /* Splits text into words and adds one group per word that has a letter
  * or digit. Returns 0 or -1 (ENOMEM). */
 int plan_build(const char *text, struct query_plan *p);
-/* Appends a group with expression expr (malloc'd). Returns 0 when the
- * plan took expr over, -1 (ENOMEM) when the caller still owns it. */
-int plan_add_group(struct query_plan *p, char *expr, double weight, int word);
+/* Frees what group g owns (its terms and expression). */
+void plan_group_free(struct plan_group *g);
 /* Adds a group whose expression is the quoted form of each of the n
  * terms, OR-ed (a term with spaces becomes a phrase). Returns 0 or -1. */
 int plan_add_terms(struct query_plan *p, const char *const *terms, size_t n,

@@ -13,7 +13,12 @@
 
 #include <jansson.h>
 
+#include "sbuf.h"
+#include "snippet.h"
 #include "tijden.h"
+
+/* Words in a markering snippet (as FTS5's snippet() was asked for). */
+#define SNIPPET_WORDS 24
 
 static json_t *
 col_str(sqlite3_stmt *st, int col)
@@ -64,52 +69,143 @@ dump(json_t *j)
 	return s;
 }
 
-/* The snippet of a row with \x01..\x02 around matched words, as HTML:
- * text escaped, matches in <mark>. NULL when there is none. */
+/* The index tokens a query's plan matches, for marking snippets: every
+ * token of every term (stop words left out, as they match nothing), and
+ * for a prefix term its folded form and its stem as prefixes. */
+struct query_marks {
+	char **tok;
+	size_t ntok, tokcap;
+	char **pre;
+	size_t npre, precap;
+	int nomem;
+};
+
+static void
+marks_add(struct query_marks *qm, int prefix, const char *t, int n)
+{
+	char ***v = prefix ? &qm->pre : &qm->tok;
+	size_t *cnt = prefix ? &qm->npre : &qm->ntok;
+	size_t *cap = prefix ? &qm->precap : &qm->tokcap;
+
+	if (n <= 0 || qm->nomem)
+		return;
+	for (size_t i = 0; i < *cnt; i++)
+		if (strncmp((*v)[i], t, (size_t)n) == 0 && (*v)[i][n] == '\0')
+			return;
+	if (*cnt == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **nv = realloc(*v, ncap * sizeof(*nv));
+		if (nv == NULL) {
+			qm->nomem = 1;
+			return;
+		}
+		*v = nv;
+		*cap = ncap;
+	}
+	if (((*v)[*cnt] = strndup(t, (size_t)n)) == NULL)
+		qm->nomem = 1;
+	else
+		(*cnt)++;
+}
+
+static int
+mark_token(void *ctx, int flags, const char *tok, int ntok, int start,
+           int end)
+{
+	(void)start;
+	(void)end;
+	if (!(flags & NL_TOK_STOPWORD))
+		marks_add(ctx, 0, tok, ntok);
+	return 0;
+}
+
+static void
+marks_free(struct query_marks *qm)
+{
+	for (size_t i = 0; i < qm->ntok; i++)
+		free(qm->tok[i]);
+	for (size_t i = 0; i < qm->npre; i++)
+		free(qm->pre[i]);
+	free(qm->tok);
+	free(qm->pre);
+	memset(qm, 0, sizeof(*qm));
+}
+
+static int
+marks_make(struct nl_tokenizer *tok, const struct query_plan *p,
+           struct query_marks *qm)
+{
+	memset(qm, 0, sizeof(*qm));
+	for (size_t g = 0; g < p->n; g++) {
+		const struct plan_group *gr = &p->groups[g];
+		for (size_t t = 0; t < gr->nterms; t++) {
+			const char *term = gr->terms[t];
+			if (gr->prefix && t + 1 == gr->nterms) {
+				char buf[NL_MAX_TOKEN];
+				int n = nl_fold_word(term, (int)strlen(term), buf,
+				    sizeof(buf));
+				marks_add(qm, 1, buf, n);
+				n = nl_tokenizer_normalize(tok, term,
+				    (int)strlen(term), buf, sizeof(buf));
+				marks_add(qm, 1, buf, n);
+				continue;
+			}
+			nl_tokenizer_run(tok, term, -1, mark_token, qm);
+		}
+	}
+	if (qm->nomem) {
+		marks_free(qm);
+		return -1;
+	}
+	return 0;
+}
+
+/* A snippet of the first of the texts with a match, with \x01..\x02
+ * around matched words, as HTML: text escaped, matches in <mark>. NULL
+ * when no text matches. */
 static json_t *
-marked_snippet(struct conn *c, const char *expr, sqlite3_int64 rowid)
+marked_snippet(struct conn *c, const struct query_marks *qm,
+               const char *const *texts, int ntexts)
 {
 	static const struct { char c; const char *s; } ESC[] = {
 		{ '&', "&amp;" }, { '<', "&lt;" }, { '>', "&gt;" },
 		{ '"', "&quot;" }, { '\'', "&#39;" }, { '\x01', "<mark>" },
 		{ '\x02', "</mark>" },
 	};
-	sqlite3_stmt *st = c->snippet;
-	const char *s = NULL;
+	struct snippet_terms st = {
+		(const char *const *)qm->tok, qm->ntok,
+		(const char *const *)qm->pre, qm->npre,
+	};
+	struct sbuf raw = { 0 }, html = { 0 };
 	json_t *j = NULL;
-	char *out, *o;
+	int found = 0;
 
-	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, rowid);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	for (int k = 0; k < ntexts && found <= 0; k++)
+		if (texts[k] != NULL)
+			found = snippet_make(c->tok, texts[k], &st, SNIPPET_WORDS,
+			    &raw);
+	if (found <= 0 || raw.failed)
 		goto done;
-	for (int col = 0; col < 4 && s == NULL; col++) {
-		s = (const char *)sqlite3_column_text(st, col);
-		if (s != NULL && strchr(s, '\x01') == NULL)
-			s = NULL;
-	}
-	if (s == NULL || (out = malloc(strlen(s) * 7 + 1)) == NULL)
-		goto done;
-	for (o = out; *s != '\0'; s++) {
+	for (size_t i = 0; i < raw.len; i++) {
 		size_t k = 0;
-		while (k < sizeof(ESC) / sizeof(ESC[0]) && ESC[k].c != *s)
+		while (k < sizeof(ESC) / sizeof(ESC[0]) && ESC[k].c != raw.s[i])
 			k++;
 		if (k < sizeof(ESC) / sizeof(ESC[0]))
-			o = stpcpy(o, ESC[k].s);
+			sbuf_put(&html, ESC[k].s);
 		else
-			*o++ = *s;
+			sbuf_putn(&html, raw.s + i, 1);
 	}
-	*o = '\0';
-	j = json_string(out);
-	free(out);
+	if (!html.failed && html.s != NULL)
+		j = json_string(html.s);
 done:
-	sqlite3_reset(st);
+	sbuf_free(&raw);
+	sbuf_free(&html);
 	return j;
 }
 
 static json_t *
 result_item(const struct model *m, struct conn *c, const struct hit *h,
-            double best, const char *expr)
+            double best, const struct query_marks *qm)
 {
 	sqlite3_stmt *st = c->row;
 	json_t *o = NULL;
@@ -136,8 +232,16 @@ result_item(const struct model *m, struct conn *c, const struct hit *h,
 	json_object_set_new(o, "gecontroleerd", col_str(st, 11));
 	if (best > 0)
 		json_object_set_new(o, "score", json_real(h->match));
-	if (expr != NULL) {
-		json_t *mk = marked_snippet(c, expr, (sqlite3_int64)h->idx + 1);
+	if (qm != NULL) {
+		/* in this order of preference: samenvatting, omschrijving,
+		 * trefwoorden, naam */
+		const char *texts[4] = {
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 12),
+			(const char *)sqlite3_column_text(st, 13),
+			(const char *)sqlite3_column_text(st, 1),
+		};
+		json_t *mk = marked_snippet(c, qm, texts, 4);
 		if (mk != NULL)
 			json_object_set_new(o, "markering", mk);
 	}
@@ -182,15 +286,19 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 	json_t *o = json_object(), *list = json_array(), *facets = json_object();
 	uint64_t from = (uint64_t)(r->pagina - 1) * r->per_pagina;
 	double best = res->total > 0 && r->q ? res->hits[0].score : 0;
-	char *expr = r->q ? plan_union(&r->plan) : NULL;
+	struct query_marks marks, *qm = NULL;
+
+	if (r->q != NULL && marks_make(c->tok, &r->plan, &marks) == 0)
+		qm = &marks;
 
 	json_object_set_new(o, "totaal", json_integer(res->total));
 	json_object_set_new(o, "pagina", json_integer(r->pagina));
 	json_object_set_new(o, "perPagina", json_integer(r->per_pagina));
 	for (uint64_t k = from; k < res->total && k < from + r->per_pagina; k++) {
-		json_t *item = result_item(m, c, &res->hits[k], best, expr);
+		json_t *item = result_item(m, c, &res->hits[k], best, qm);
 		if (item == NULL) {
-			free(expr);
+			if (qm != NULL)
+				marks_free(qm);
 			json_decref(o);
 			json_decref(list);
 			json_decref(facets);
@@ -198,7 +306,8 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 		}
 		json_array_append_new(list, item);
 	}
-	free(expr);
+	if (qm != NULL)
+		marks_free(qm);
 	json_object_set_new(o, "resultaten", list);
 	if (r->q != NULL) {
 		json_t *missing = json_array();

@@ -317,48 +317,59 @@ acc_ready(struct conn *c, uint32_t n)
 	return 0;
 }
 
-/* Runs one plan group, adding weight * -bm25 to every active match. */
+/* What the score callback needs to add one group's scores. */
+struct group_run {
+	const struct model *m;
+	struct conn *c;
+	struct hitvec *touched;
+	float weight;
+	uint16_t words;           /* typed words the group serves */
+	int whole;                /* counts as the typed word itself */
+	uint16_t *found;
+};
+
+static int
+add_group_score(void *ctx, uint32_t i, float score)
+{
+	struct group_run *gr = ctx;
+	struct conn *c = gr->c;
+
+	if (!gr->m->active[i])
+		return 0;
+	*gr->found |= gr->words;
+	if (c->stamp[i] != c->cur_stamp) {
+		c->stamp[i] = c->cur_stamp;
+		c->acc[i] = 0;
+		c->exact[i] = c->partial[i] = 0;
+		if (hitvec_push(gr->touched, i, 0) != 0)
+			return -1;
+	}
+	c->acc[i] += gr->weight * score;
+	if (gr->whole)
+		c->exact[i] |= gr->words;
+	else
+		c->partial[i] |= gr->words;
+	return 0;
+}
+
+/* Scores one plan group (score.h), adding weight * score to every active
+ * listing it matches. */
 static int
 run_group(const struct model *m, struct conn *c, const struct plan_group *g,
           struct hitvec *touched, uint16_t *found, struct problem *pr)
 {
-	int step;
+	struct group_run gr = {
+		.m = m, .c = c, .touched = touched, .weight = (float)g->weight,
+		.words = (uint16_t)plan_group_words(g),
+		.whole = g->weight >= COVER_WHOLE, .found = found,
+	};
+	int rc = score_group(c->score, m, c->tok, g, add_group_score, &gr);
 
-	sqlite3_bind_text(c->fts, 1, g->expr, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(c->fts)) == SQLITE_ROW) {
-		sqlite3_int64 rowid = sqlite3_column_int64(c->fts, 0);
-		uint32_t i;
-		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
-			continue;
-		i = (uint32_t)(rowid - 1);
-		*found |= plan_group_words(g);
-		if (c->stamp[i] != c->cur_stamp) {
-			c->stamp[i] = c->cur_stamp;
-			c->acc[i] = 0;
-			c->exact[i] = c->partial[i] = 0;
-			if (hitvec_push(touched, i, 0) != 0) {
-				sqlite3_reset(c->fts);
-				return problem_set(pr, 500, NULL, "geen geheugen");
-			}
-		}
-		c->acc[i] += (float)(g->weight * -sqlite3_column_double(c->fts, 1));
-		if (g->weight >= COVER_WHOLE)
-			c->exact[i] |= plan_group_words(g);
-		else
-			c->partial[i] |= plan_group_words(g);
-	}
-	sqlite3_reset(c->fts);
-	sqlite3_clear_bindings(c->fts);
-	if (step != SQLITE_DONE && c->interrupted)
-		return problem_set(pr, 503, NULL, "Deze zoekvraag duurt te lang. "
-		    "Probeer het met een preciezer woord, of over een paar seconden "
-		    "opnieuw.");
-	if (step != SQLITE_DONE) {
-		log_event("zoeken mislukt: %s", sqlite3_errmsg(sqlite3_db_handle(
-		    c->fts)));
+	if (rc == -2)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	if (rc != 0)
 		return problem_set(pr, 503, NULL, "De zoekdienst kan de index nu "
 		    "niet lezen. Probeer het over een paar seconden opnieuw.");
-	}
 	return 0;
 }
 

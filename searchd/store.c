@@ -18,12 +18,10 @@
 
 enum { POOL_MAX = 32, POOL_INIT = 8, WATCH_INTERVAL_MS = 250 };
 
-static const char SQL_FTS[] =
-    "SELECT rowid, bm25(aanbod_fts, %s) FROM aanbod_fts "
-    "WHERE aanbod_fts MATCH ?1";
 static const char SQL_ROW[] =
     "SELECT id, naam, samenvatting, soort, organisatie, gemeente, plaats, "
-    "tijden, kosten, toegang, welzijn_op_recept, gecontroleerd "
+    "tijden, kosten, toegang, welzijn_op_recept, gecontroleerd, "
+    "omschrijving, trefwoorden "
     "FROM aanbod WHERE rowid = ?1";
 static const char SQL_BY_ID[] =
     "SELECT rowid, id, naam, samenvatting, omschrijving, soort, status, "
@@ -38,15 +36,6 @@ static const char SQL_VALUES[] =
 static const char SQL_NAMES[] =
     "SELECT a.rowid, a.naam, a.id FROM aanbod_fts f JOIN aanbod a "
     "ON a.rowid = f.rowid WHERE aanbod_fts MATCH ?1 ORDER BY f.rank LIMIT 50";
-/* \x01 and \x02 mark the matched words in samenvatting, omschrijving,
- * trefwoorden and naam (in that order of preference); render_json turns
- * them into <mark> around HTML-escaped text. */
-static const char SQL_SNIPPET[] =
-    "SELECT snippet(aanbod_fts, 1, char(1), char(2), '…', 24), "
-    "snippet(aanbod_fts, 2, char(1), char(2), '…', 24), "
-    "snippet(aanbod_fts, 4, char(1), char(2), '…', 24), "
-    "snippet(aanbod_fts, 0, char(1), char(2), '…', 24) "
-    "FROM aanbod_fts WHERE aanbod_fts MATCH ?1 AND rowid = ?2";
 static const char SQL_SLOTS[] =
     "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
     "WHERE aanbod = ?1 ORDER BY rowid";
@@ -179,45 +168,15 @@ check_format(sqlite3 *db, char *err, size_t errlen)
 	return rc;
 }
 
-/*
- * The bm25() weights stored in the index ("10 4 1 2 6 0.5", one per FTS
- * column), as an SQL argument list "10.000,4.000,...".
- */
-static int
-parse_weights(sqlite3 *db, char *out, size_t outlen)
-{
-	char *w = read_meta(db, "bm25_weights"), *p, *end;
-	size_t used = 0;
-	int n = 0, rc = -1;
-
-	if (w == NULL)
-		return -1;
-	out[0] = '\0';
-	for (p = w; n < 6; p = end, n++) {
-		double v = strtod(p, &end);
-		if (end == p || v < 0 || v > 1000)
-			goto fail;
-		used += (size_t)snprintf(out + used, outlen - used, "%s%.3f",
-		    n ? "," : "", v);
-		if (used >= outlen)
-			goto fail;
-	}
-	rc = 0;
-fail:
-	free(w);
-	return rc;
-}
-
 static void
 conn_close(struct conn *c)
 {
-	sqlite3_finalize(c->fts);
+	score_ctx_free(c->score);
 	sqlite3_finalize(c->row);
 	sqlite3_finalize(c->by_id);
 	sqlite3_finalize(c->values);
 	sqlite3_finalize(c->slots);
 	sqlite3_finalize(c->names);
-	sqlite3_finalize(c->snippet);
 	sqlite3_close(c->db);
 	nl_tokenizer_free(c->tok);
 	free(c->acc);
@@ -259,13 +218,11 @@ conn_set_budget(struct conn *c, unsigned ms)
 static int
 conn_open(struct conn *c, const struct gen *g)
 {
-	char fts[512];
+	char err[256];
 
 	memset(c, 0, sizeof(*c));
-	snprintf(fts, sizeof(fts), SQL_FTS, g->weights_sql);
 	if (open_ro(g->file, &c->db) != SQLITE_OK ||
-	    sqlite3_prepare_v3(c->db, fts, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->fts, NULL) != SQLITE_OK ||
+	    (c->score = score_ctx_new(c->db, err, sizeof(err))) == NULL ||
 	    sqlite3_prepare_v3(c->db, SQL_ROW, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->row, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_BY_ID, -1, SQLITE_PREPARE_PERSISTENT,
@@ -276,9 +233,7 @@ conn_open(struct conn *c, const struct gen *g)
 	    &c->slots, NULL) != SQLITE_OK ||
 	    (c->tok = nl_tokenizer_new()) == NULL ||
 	    sqlite3_prepare_v3(c->db, SQL_NAMES, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->names, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(c->db, SQL_SNIPPET, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->snippet, NULL) != SQLITE_OK) {
+	    &c->names, NULL) != SQLITE_OK) {
 		conn_close(c);
 		return -1;
 	}
@@ -330,10 +285,6 @@ gen_load(const char *file, char *err, size_t errlen)
 	    errlen) != 0)
 		goto fail;
 	g->built_at = read_meta(db, "built_at");
-	if (parse_weights(db, g->weights_sql, sizeof(g->weights_sql)) != 0) {
-		snprintf(err, errlen, "meta bm25_weights ontbreekt of is ongeldig");
-		goto fail;
-	}
 	sqlite3_close(db);
 	db = NULL;
 	/* One connection up front proves the statements prepare. */

@@ -22,18 +22,18 @@
 #include "expand.h"
 #include "model.h"
 #include "nl_tokenizer.h"
+#include "score.h"
 #include "suggest.h"
 
 /* One read-only connection with its prepared statements. */
 struct conn {
 	sqlite3 *db;
-	sqlite3_stmt *fts;       /* rowid, bm25 of a MATCH */
+	struct score_ctx *score; /* postings and their scratch (score.h) */
 	sqlite3_stmt *row;       /* summary fields by rowid */
 	sqlite3_stmt *by_id;     /* every field by id */
 	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
 	sqlite3_stmt *slots;     /* tijdslot by rowid */
 	sqlite3_stmt *names;     /* naam prefix matches for suggestions */
-	sqlite3_stmt *snippet;   /* marked snippet of one row for a MATCH */
 	int in_use;
 	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
 	int interrupted;           /* set when the budget ran out */
@@ -48,7 +48,6 @@ struct conn {
 struct gen {
 	char *file;              /* generation file path */
 	char *built_at;          /* meta built_at */
-	char weights_sql[128];   /* bm25 weights as SQL arguments */
 	struct model model;
 	struct expand_index *expand;  /* query expansion (expand.h) */
 	struct suggest_index suggest;

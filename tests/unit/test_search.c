@@ -1,7 +1,6 @@
 /*
  * test_search.c - filters, facets, order and JSON of a search, in process:
- * a small export is read (xml_reader), validated (listing_build) and
- * written (index_writer) to a temporary index, which the store loads.
+ * a small export is indexed (testindex.h) and the store loads it.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -10,15 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "index_writer.h"
-#include "listing_build.h"
 #include "params.h"
 #include "render_json.h"
 #include "search.h"
 #include "store.h"
-#include "vocab.h"
-#include "xml_reader.h"
+#include "testindex.h"
 
 #define A(id, naam, gm, extra) \
 	"<aanbod id=\"" id "\"><naam>" naam "</naam><soort>informeel</soort>" \
@@ -48,54 +43,12 @@ struct fixture {
 
 static struct fixture fx;
 
-struct build_run {
-	struct build_ctx *b;
-	struct index_writer *w;
-};
-
-static int
-on_rec(const struct raw_record *rec, void *ctx)
-{
-	struct build_run *run = ctx;
-	struct listing l;
-	char err[256];
-	int rc;
-
-	listing_init(&l);
-	rc = listing_build(run->b, rec, &l);
-	if (rc == 1)
-		cr_assert_eq(index_writer_add(run->w, &l, err, sizeof(err)), 0, "%s",
-		    err);
-	listing_free(&l);
-	return rc < 0 ? -1 : 0;
-}
-
 static void
 setup(void)
 {
-	struct vocab v = { 0 };
-	struct diag d = { 0 };
-	struct build_run run;
-	char err[256], gen[160];
+	char err[256];
 
-	xml_reader_init();
-	strcpy(fx.dir, "/tmp/sk-unit-XXXXXX");
-	cr_assert_not_null(mkdtemp(fx.dir));
-	snprintf(gen, sizeof(gen), "%s/idx.gen", fx.dir);
-	snprintf(fx.index, sizeof(fx.index), "%s/idx", fx.dir);
-	cr_assert_eq(vocab_load_builtin(&v, err, sizeof(err)), 0);
-	d.out = fopen("/dev/null", "w");
-	run.b = build_ctx_new(&v, &d);
-	cr_assert_eq(index_writer_open(&run.w, gen, &v, err, sizeof(err)), 0,
-	    "%s", err);
-	cr_assert_eq(xml_read_mem("t.xml", EXPORT, strlen(EXPORT), &d, on_rec,
-	    &run), 0);
-	cr_assert_eq(index_writer_finish(run.w, err, sizeof(err)), 0, "%s", err);
-	index_writer_close(run.w);
-	build_ctx_free(run.b);
-	fclose(d.out);
-	vocab_free(&v);
-	cr_assert_eq(symlink("idx.gen", fx.index), 0);
+	testindex_build(EXPORT, strlen(EXPORT), fx.dir, fx.index);
 	cr_assert_eq(store_open(&fx.store, fx.index, err, sizeof(err)), 0, "%s",
 	    err);
 }
@@ -103,13 +56,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char path[200];
-
 	store_close(&fx.store);
-	unlink(fx.index);
-	snprintf(path, sizeof(path), "%s/idx.gen", fx.dir);
-	unlink(path);
-	rmdir(fx.dir);
+	testindex_remove(fx.dir);
 }
 
 /* Runs target and returns the parsed JSON answer (or NULL + *status). */

@@ -1,0 +1,305 @@
+/*
+ * postings_build.c - ranking data collected at index time; see
+ * postings_build.h.
+ *
+ * Terms live in one array, found through an open-addressing hash table of
+ * term numbers; their text in one growing arena. While a listing is
+ * tokenized each term it holds is put on the `touched` list with its
+ * weighted count so far; at the end of the listing every touched term
+ * appends one posting (rowid delta, 2 x f) to its own byte buffer.
+ */
+#include "postings_build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nl_tokenizer.h"
+
+struct term {
+	uint32_t str, len;      /* text: arena[str .. str+len) */
+	uint32_t hash;
+	uint32_t df;            /* listings holding it */
+	uint32_t last_rowid;    /* rowid of its last written posting */
+	uint32_t cur_rowid;     /* listing being collected, 0 = none */
+	uint32_t cur_f2;        /* 2 x weighted count in that listing */
+	uint32_t blen, bcap;
+	uint8_t *buf;           /* the posting blob so far */
+};
+
+struct postings_build {
+	struct nl_tokenizer *tok;
+	struct term *terms;
+	uint32_t nterms, termcap;
+	uint32_t *slots;        /* term number + 1, or 0 = empty */
+	uint32_t nslots;        /* a power of two */
+	char *arena;
+	size_t alen, acap;
+	uint32_t *touched;      /* terms of the listing being collected */
+	uint32_t ntouched, touchcap;
+	/* the listing being collected */
+	uint32_t rowid;
+	uint32_t weight2;       /* of the field being tokenized */
+	uint32_t ntokens;
+	int nomem;
+};
+
+static const uint32_t FIELD_WEIGHT2[SK_FIELD_COUNT] = SK_FIELD_WEIGHT2_INIT;
+
+static uint32_t
+hash_bytes(const char *s, int n)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static int
+grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+{
+	uint32_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if ((np = realloc(*p, (size_t)ncap * size)) == NULL)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+/* Doubles the hash table and re-inserts every term. */
+static int
+rehash(struct postings_build *pb)
+{
+	uint32_t n = pb->nslots ? pb->nslots * 2 : 1u << 16;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	for (uint32_t t = 0; t < pb->nterms; t++) {
+		uint32_t i = pb->terms[t].hash & (n - 1);
+		while (s[i] != 0)
+			i = (i + 1) & (n - 1);
+		s[i] = t + 1;
+	}
+	free(pb->slots);
+	pb->slots = s;
+	pb->nslots = n;
+	return 0;
+}
+
+static int
+add_term(struct postings_build *pb, const char *tok, int n, uint32_t h,
+         uint32_t slot)
+{
+	struct term *t;
+
+	if (grow((void **)&pb->terms, &pb->termcap, pb->nterms + 1,
+	    sizeof(*pb->terms)) != 0)
+		return -1;
+	if (pb->alen + (size_t)n > pb->acap) {
+		size_t ncap = pb->acap ? pb->acap * 2 : 1u << 20;
+		char *na;
+		while (ncap < pb->alen + (size_t)n)
+			ncap *= 2;
+		if ((na = realloc(pb->arena, ncap)) == NULL)
+			return -1;
+		pb->arena = na;
+		pb->acap = ncap;
+	}
+	t = &pb->terms[pb->nterms];
+	memset(t, 0, sizeof(*t));
+	t->str = (uint32_t)pb->alen;
+	t->len = (uint32_t)n;
+	t->hash = h;
+	memcpy(pb->arena + pb->alen, tok, (size_t)n);
+	pb->alen += (size_t)n;
+	pb->slots[slot] = ++pb->nterms;
+	return 0;
+}
+
+/* The number of token tok, added when new; -1 on ENOMEM. */
+static long
+term_of(struct postings_build *pb, const char *tok, int n)
+{
+	uint32_t h = hash_bytes(tok, n), i;
+
+	if ((pb->nterms + 1) * 2 > pb->nslots && rehash(pb) != 0)
+		return -1;
+	for (i = h & (pb->nslots - 1); pb->slots[i] != 0;
+	    i = (i + 1) & (pb->nslots - 1)) {
+		struct term *t = &pb->terms[pb->slots[i] - 1];
+		if (t->hash == h && t->len == (uint32_t)n &&
+		    memcmp(pb->arena + t->str, tok, (size_t)n) == 0)
+			return (long)(pb->slots[i] - 1);
+	}
+	if (add_term(pb, tok, n, h, i) != 0)
+		return -1;
+	return (long)(pb->nterms - 1);
+}
+
+static int
+on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct postings_build *pb = ctx;
+	struct term *t;
+	long id;
+
+	(void)start;
+	(void)end;
+	if (!(flags & NL_TOK_COLOCATED))
+		pb->ntokens++;
+	if ((flags & NL_TOK_STOPWORD) || ntok <= 0)
+		return 0;
+	if ((id = term_of(pb, tok, ntok)) < 0)
+		goto nomem;
+	t = &pb->terms[id];
+	if (t->cur_rowid != pb->rowid) {
+		if (grow((void **)&pb->touched, &pb->touchcap, pb->ntouched + 1,
+		    sizeof(*pb->touched)) != 0)
+			goto nomem;
+		pb->touched[pb->ntouched++] = (uint32_t)id;
+		t->cur_rowid = pb->rowid;
+		t->cur_f2 = 0;
+	}
+	t->cur_f2 += pb->weight2;
+	return 0;
+nomem:
+	pb->nomem = 1;
+	return 1;
+}
+
+/* Appends the posting of the listing just collected to term t. */
+static int
+put_posting(struct term *t, uint32_t rowid)
+{
+	if (grow((void **)&t->buf, &t->bcap, t->blen + 10, 1) != 0)
+		return -1;
+	t->blen += (uint32_t)sk_varint_put(t->buf + t->blen,
+	    rowid - t->last_rowid);
+	t->blen += (uint32_t)sk_varint_put(t->buf + t->blen, t->cur_f2);
+	t->last_rowid = rowid;
+	t->df++;
+	return 0;
+}
+
+int
+postings_build_add(struct postings_build *pb, uint32_t rowid,
+                   const char *const fields[SK_FIELD_COUNT],
+                   uint32_t *ntokens)
+{
+	pb->rowid = rowid;
+	pb->ntokens = 0;
+	pb->ntouched = 0;
+	for (int f = 0; f < SK_FIELD_COUNT; f++) {
+		if (fields[f] == NULL || fields[f][0] == '\0')
+			continue;
+		pb->weight2 = FIELD_WEIGHT2[f];
+		if (nl_tokenizer_run(pb->tok, fields[f], -1, on_token, pb) != 0 ||
+		    pb->nomem)
+			return -1;
+	}
+	for (uint32_t k = 0; k < pb->ntouched; k++)
+		if (put_posting(&pb->terms[pb->touched[k]], rowid) != 0)
+			return -1;
+	*ntokens = pb->ntokens;
+	return 0;
+}
+
+/* qsort_r comparator: terms by their text. */
+static int
+cmp_terms(const void *a, const void *b, void *ctx)
+{
+	const struct postings_build *pb = ctx;
+	const struct term *x = &pb->terms[*(const uint32_t *)a];
+	const struct term *y = &pb->terms[*(const uint32_t *)b];
+	uint32_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(pb->arena + x->str, pb->arena + y->str, n);
+
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+int
+postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,
+                     size_t errlen)
+{
+	sqlite3_stmt *st_term = NULL, *st_post = NULL;
+	uint32_t *order = malloc(((size_t)pb->nterms + 1) * sizeof(*order));
+	int rc = -1;
+
+	if (order == NULL) {
+		snprintf(err, errlen, "geen geheugen voor de termen");
+		return -1;
+	}
+	for (uint32_t i = 0; i < pb->nterms; i++)
+		order[i] = i;
+	qsort_r(order, pb->nterms, sizeof(*order), cmp_terms, pb);
+	if (sqlite3_prepare_v2(db, "INSERT INTO term (token, df, id) "
+	    "VALUES (?,?,?)", -1, &st_term, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO posting (id, docs) VALUES (?,?)",
+	    -1, &st_post, NULL) != SQLITE_OK)
+		goto sqlfail;
+	for (uint32_t k = 0; k < pb->nterms; k++) {
+		struct term *t = &pb->terms[order[k]];
+		sqlite3_bind_text(st_term, 1, pb->arena + t->str, (int)t->len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st_term, 2, t->df);
+		sqlite3_bind_int64(st_term, 3, (sqlite3_int64)k + 1);
+		sqlite3_bind_int64(st_post, 1, (sqlite3_int64)k + 1);
+		sqlite3_bind_blob(st_post, 2, t->buf, (int)t->blen, SQLITE_STATIC);
+		if (sqlite3_step(st_term) != SQLITE_DONE ||
+		    sqlite3_step(st_post) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(st_term);
+		sqlite3_reset(st_post);
+	}
+	rc = 0;
+	goto out;
+sqlfail:
+	snprintf(err, errlen, "termen opslaan mislukt: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st_term);
+	sqlite3_finalize(st_post);
+	free(order);
+	return rc;
+}
+
+int
+postings_build_new(struct postings_build **out)
+{
+	struct postings_build *pb = calloc(1, sizeof(*pb));
+
+	*out = NULL;
+	if (pb == NULL)
+		return -1;
+	if ((pb->tok = nl_tokenizer_new()) == NULL || rehash(pb) != 0) {
+		postings_build_free(pb);
+		return -1;
+	}
+	*out = pb;
+	return 0;
+}
+
+void
+postings_build_free(struct postings_build *pb)
+{
+	if (pb == NULL)
+		return;
+	for (uint32_t i = 0; i < pb->nterms; i++)
+		free(pb->terms[i].buf);
+	free(pb->terms);
+	free(pb->slots);
+	free(pb->arena);
+	free(pb->touched);
+	nl_tokenizer_free(pb->tok);
+	free(pb);
+}

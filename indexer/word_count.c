@@ -1,0 +1,134 @@
+/*
+ * word_count.c - word counts for the woord table; see word_count.h.
+ * Open addressing with linear probing over an array of entries; keys and
+ * spellings are strdup'ed.
+ */
+#include "word_count.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct wc_entry {
+	char *key, *shown;
+	uint32_t hash, count;
+};
+
+struct word_count {
+	struct wc_entry *v;   /* nslots entries; key NULL = empty */
+	size_t nslots, n;     /* nslots is a power of two */
+};
+
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static int
+grow(struct word_count *wc)
+{
+	size_t n = wc->nslots ? wc->nslots * 2 : 4096;
+	struct wc_entry *v = calloc(n, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < wc->nslots; i++) {
+		size_t j;
+		if (wc->v[i].key == NULL)
+			continue;
+		for (j = wc->v[i].hash & (n - 1); v[j].key != NULL;
+		    j = (j + 1) & (n - 1))
+			;
+		v[j] = wc->v[i];
+	}
+	free(wc->v);
+	wc->v = v;
+	wc->nslots = n;
+	return 0;
+}
+
+int
+word_count_add(struct word_count *wc, const char *key, const char *shown)
+{
+	uint32_t h = hash_str(key);
+	struct wc_entry *e;
+	size_t i;
+
+	if ((wc->n + 1) * 2 > wc->nslots && grow(wc) != 0)
+		return -1;
+	for (i = h & (wc->nslots - 1); wc->v[i].key != NULL;
+	    i = (i + 1) & (wc->nslots - 1)) {
+		if (wc->v[i].hash == h && strcmp(wc->v[i].key, key) == 0) {
+			wc->v[i].count++;
+			return 0;
+		}
+	}
+	e = &wc->v[i];
+	if ((e->key = strdup(key)) == NULL)
+		return -1;
+	if ((e->shown = strdup(shown)) == NULL) {
+		free(e->key);
+		e->key = NULL;
+		return -1;
+	}
+	e->hash = h;
+	e->count = 1;
+	wc->n++;
+	return 0;
+}
+
+int
+word_count_write(const struct word_count *wc, sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO woord (sleutel, woord, aantal) "
+	    "VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < wc->nslots; i++) {
+		const struct wc_entry *e = &wc->v[i];
+		if (e->key == NULL)
+			continue;
+		sqlite3_bind_text(st, 1, e->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, e->count);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_reset(st);
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct word_count *
+word_count_new(void)
+{
+	struct word_count *wc = calloc(1, sizeof(*wc));
+
+	if (wc != NULL && grow(wc) != 0) {
+		free(wc);
+		return NULL;
+	}
+	return wc;
+}
+
+void
+word_count_free(struct word_count *wc)
+{
+	if (wc == NULL)
+		return;
+	for (size_t i = 0; i < wc->nslots; i++) {
+		free(wc->v[i].key);
+		free(wc->v[i].shown);
+	}
+	free(wc->v);
+	free(wc);
+}

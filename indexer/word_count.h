@@ -1,0 +1,30 @@
+/*
+ * word_count.h - counts, in memory, how many listings use each word of
+ * their naam, samenvatting and trefwoorden, for the woord table that
+ * searchd's suggestions read (schema/schema.sql). One SQL upsert per word
+ * cost more than the rest of the import; counting here and writing each
+ * word once at the end does not.
+ *
+ * Ownership: a word_count owns copies of every key and spelling;
+ * word_count_free() releases them.
+ */
+#ifndef SK_WORD_COUNT_H
+#define SK_WORD_COUNT_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct word_count;
+
+/* Returns a new counter, or NULL (ENOMEM). */
+struct word_count *word_count_new(void);
+/* Counts one more listing for key (folded); shown is the spelling kept
+ * when the key is new. Returns 0 or -1 (ENOMEM). */
+int word_count_add(struct word_count *wc, const char *key, const char *shown);
+/* Writes every word into table woord of db. Returns 0 or -1 (with the
+ * SQLite error in db). */
+int word_count_write(const struct word_count *wc, sqlite3 *db);
+void word_count_free(struct word_count *wc);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * testindex.h - builds a real index from an XML export for unit tests:
+ * the export is read (xml_reader), validated (listing_build) and written
+ * (index_writer) to dir/idx.gen, and dir/idx is linked to it, as the
+ * indexer publishes. Failures abort the running Criterion test.
+ */
+#ifndef SK_TESTINDEX_H
+#define SK_TESTINDEX_H
+
+#include <stddef.h>
+
+/* Makes a fresh temporary directory in dir (size >= 32) and builds the
+ * index there from the XML text. index gets the path of the link
+ * (size >= 64). */
+void testindex_build(const char *xml, size_t len, char *dir, char *index);
+/* Removes what testindex_build() made. */
+void testindex_remove(const char *dir);
+
+#endif
