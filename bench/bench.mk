@@ -5,6 +5,8 @@
 #                              one table, write bench/results/<time>.json
 #   make bench BENCH_QUICK=1   only 10 000 listings, shorter runs
 #   make bench BENCH_SIZES="10000 50000"
+#   make bench-tokenizer       tokens/s and MB/s of the "dutch" tokenizer
+#                              (build/bench/bench_tokenizer; BENCH_TOK_ARGS)
 #
 # Uses the top Makefile's COMMON_SRC, SEARCHD_SRC, LIBS and its rule for
 # build/release/%.o (bench/*.c compile with the release flags).
@@ -15,9 +17,13 @@ BENCH_SIZES ?= 10000 100000 250000
 BENCH_QUICK ?=
 BENCH_SEED ?= 6
 
-.PHONY: corpus bench bench-tools
+.PHONY: corpus bench bench-tools bench-tokenizer
 
 build/bench/bench_query: $(call objs,release,bench/bench_query.c $(SEARCHD_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
+
+build/bench/bench_tokenizer: $(call objs,release,bench/bench_tokenizer.c $(COMMON_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
 
@@ -26,6 +32,12 @@ build/bench/hello: build/release/bench/hello.o
 	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
 
 bench-tools: bin/indexer bin/searchd build/bench/bench_query build/bench/hello
+
+# Arguments for bench_tokenizer, e.g. "--passes 5 bench/data/100000/aanbod-001.xml".
+BENCH_TOK_ARGS ?=
+
+bench-tokenizer: build/bench/bench_tokenizer
+	build/bench/bench_tokenizer $(BENCH_TOK_ARGS)
 
 corpus:
 	python3 bench/make_corpus.py -n $(N) --seed $(BENCH_SEED) -o bench/data/$(N)

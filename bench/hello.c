@@ -39,7 +39,12 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
-	(void)con_cls;
+	/* As searchd: answer on the second call, when the request is
+	 * complete, so the connection is kept alive. */
+	if (*con_cls == NULL) {
+		*con_cls = (void *)1;
+		return MHD_YES;
+	}
 	/* searchd copies every body into a fresh buffer it hands over. */
 	char *body = strdup(BODY);
 	if (body == NULL)

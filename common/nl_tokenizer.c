@@ -3,10 +3,12 @@
  * see nl_tokenizer.h for the pipeline and the API.
  *
  * Owns: the stop-word list, the stemming exception table, the splitting,
- * folding and stemming code, and the FTS5 glue. All tables are static
- * const; the only state is struct nl_tokenizer (one Snowball stemmer),
- * allocated by nl_tokenizer_new() / FTS5 xCreate and freed by
- * nl_tokenizer_free() / FTS5 xDelete. Every scratch buffer is on the stack.
+ * folding and stemming code, the word cache, and the FTS5 glue. All
+ * tables are static const; the only state is struct nl_tokenizer (one
+ * Snowball stemmer and one word cache, see "word cache" below), allocated
+ * by nl_tokenizer_new() / FTS5 xCreate and freed by nl_tokenizer_free() /
+ * FTS5 xDelete; the cache's index and arena are allocated on first use and
+ * freed with it. Every other scratch buffer is on the stack.
  *
  * Stemming, for a folded word of a-z letters up to NL_MAX_STEM bytes:
  *
@@ -52,10 +54,13 @@
 #include "nl_tokenizer.h"
 
 #include <libstemmer.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "nl_tokenizer_internal.h"
 
 #define NL_STEM_BUF   (NL_MAX_STEM + 16)  /* room for table replacements */
 #define NL_DECOMP_MAX 32                  /* code points from one fold */
@@ -89,11 +94,30 @@ static const char *const nl_stopwords[] = {
                               * make_stop_stems) */
 #define NL_STOPSTEM_MAX (NL_STOP_MAXLEN + 1)
 
+/* One slot of the word cache's index. */
+struct nl_slot {
+	uint32_t hash;
+	uint32_t ref;              /* arena offset of the record + 1; 0: free */
+};
+
+/* The word cache ("word cache" below). slots is NULL until the first
+ * word is stored in it. */
+struct nl_cache {
+	struct nl_slot *slots;
+	uint32_t nslots;           /* a power of two (0 without slots) */
+	uint32_t max_slots;        /* NL_CACHE_MAX_SLOTS, less in tests */
+	uint32_t used;             /* records stored */
+	unsigned char *arena;      /* the records, one after the other */
+	size_t arena_len, arena_cap;
+	unsigned long hits, misses, clears;
+};
+
 struct nl_tokenizer {
 	struct sb_stemmer *sb;
 	/* The stems of nl_stopwords, sorted (strcmp), for rule 8. Made by
 	 * nl_tokenizer_new() with this very pipeline, so they cannot drift. */
 	char stop_stems[NL_NSTOP][NL_STOPSTEM_MAX];
+	struct nl_cache cache;
 };
 
 /* Compares w (n bytes) with the NUL-ended s as strcmp would. The words
@@ -578,6 +602,259 @@ stem_word(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
 	return n;
 }
 
+/* ---- word cache ---------------------------------------------------------- */
+
+/*
+ * Words repeat (Zipf), and stemming one costs the exception table, rules
+ * 2-4 and one or two Snowball passes. Each struct nl_tokenizer therefore
+ * remembers, for the folded a-z words up to NL_MAX_STEM bytes (the only
+ * ones stem_word() stems; it copies the others, which is cheap to redo),
+ * their stem and whether they are a stop word.
+ *
+ * The key is the folded word, not the raw bytes: scan_segment() folds
+ * plain ASCII in a byte loop that a raw-byte key would not save (and
+ * utf8proc is a negligible part of the time on Dutch text), while a folded
+ * key also serves case variants (Koffie, koffie), the joined forms of
+ * hyphen groups and nl_tokenizer_normalize(). The output cannot change: a
+ * record holds what stem_ascii() and nl_is_stopword() gave for its key on
+ * this tokenizer, and both depend on the key alone (the stop-stem table
+ * is fixed by nl_tokenizer_new()).
+ *
+ * Layout: an index of slots (open addressing, linear probing, power-of-two
+ * size, never more than half full) pointing into one arena of records
+ * [key length][stem length][stop flag][key][stem]. The index starts at
+ * NL_CACHE_MIN_SLOTS and doubles (rehash) up to max_slots; the arena holds
+ * NL_CACHE_ARENA_PER_SLOT bytes per slot and grows with it. When the index
+ * is at max_slots and half full, or the arena is full, the whole cache is
+ * emptied and fills again (the frequent words come back at once).
+ * Bound: 65536 slots x 8 B + a 1 MiB arena = 1.5 MiB per tokenizer.
+ * Memory is allocated for the first stemmed word and when growing, never
+ * per token after that. When an allocation fails the cache empties itself
+ * instead of growing, or, when it has no index at all, is bypassed.
+ */
+#define NL_CACHE_MIN_SLOTS      1024u
+#define NL_CACHE_MAX_SLOTS      65536u
+#define NL_CACHE_ARENA_PER_SLOT 16u
+#define NL_CACHE_REC_MAX        (3 + NL_MAX_STEM + NL_MAX_TOKEN)
+
+/* 1 when w[0..n) is all a-z; *h is then its hash (FNV-1a, then mixed so
+ * that the low bits, which pick the slot, depend on every byte). */
+static int
+hash_az(const char *w, int n, uint32_t *h)
+{
+	uint32_t x = 2166136261u;
+
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (c < 'a' || c > 'z')
+			return 0;
+		x = (x ^ c) * 16777619u;
+	}
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	*h = x;
+	return 1;
+}
+
+/* Returns the record of w[0..n) (hash h), or NULL. */
+static const unsigned char *
+cache_find(const struct nl_cache *c, uint32_t h, const char *w, int n)
+{
+	uint32_t mask = c->nslots - 1;
+
+	if (c->slots == NULL)
+		return NULL;
+	for (uint32_t i = h & mask; c->slots[i].ref != 0; i = (i + 1) & mask) {
+		const unsigned char *rec;
+
+		if (c->slots[i].hash != h)
+			continue;
+		rec = c->arena + c->slots[i].ref - 1;
+		if (rec[0] == n && memcmp(rec + 3, w, (size_t)n) == 0)
+			return rec;
+	}
+	return NULL;
+}
+
+/* Arena bytes for an index of nslots slots: room for one record at least. */
+static size_t
+arena_size(uint32_t nslots)
+{
+	size_t n = (size_t)nslots * NL_CACHE_ARENA_PER_SLOT;
+
+	return n < NL_CACHE_REC_MAX ? NL_CACHE_REC_MAX : n;
+}
+
+/* Puts (h, ref) in the first free slot from h on; slots has a free one. */
+static void
+slot_put(struct nl_slot *slots, uint32_t nslots, uint32_t h, uint32_t ref)
+{
+	uint32_t mask = nslots - 1, i = h & mask;
+
+	while (slots[i].ref != 0)
+		i = (i + 1) & mask;
+	slots[i].hash = h;
+	slots[i].ref = ref;
+}
+
+/* Gives c an index of nslots slots, holding what the old one held, and an
+ * arena to match. Returns 0, or -1 on ENOMEM (c is then unchanged). */
+static int
+cache_resize(struct nl_cache *c, uint32_t nslots)
+{
+	struct nl_slot *s = calloc(nslots, sizeof(*s));
+	size_t cap = arena_size(nslots);
+
+	if (s == NULL)
+		return -1;
+	if (cap > c->arena_cap) {
+		unsigned char *a = realloc(c->arena, cap);
+
+		if (a == NULL) {
+			free(s);
+			return -1;
+		}
+		c->arena = a;
+		c->arena_cap = cap;
+	}
+	for (uint32_t i = 0; i < c->nslots; i++)
+		if (c->slots[i].ref != 0)
+			slot_put(s, nslots, c->slots[i].hash, c->slots[i].ref);
+	free(c->slots);
+	c->slots = s;
+	c->nslots = nslots;
+	return 0;
+}
+
+/* Empties c, keeping its memory. */
+static void
+cache_clear(struct nl_cache *c)
+{
+	memset(c->slots, 0, (size_t)c->nslots * sizeof(*c->slots));
+	c->used = 0;
+	c->arena_len = 0;
+	c->clears++;
+}
+
+/* Frees c's memory and empties it; max_slots and the counters stay. */
+static void
+cache_free(struct nl_cache *c)
+{
+	free(c->slots);
+	free(c->arena);
+	c->slots = NULL;
+	c->arena = NULL;
+	c->nslots = c->used = 0;
+	c->arena_len = c->arena_cap = 0;
+}
+
+/* Makes room in c for one more record of need bytes (at most
+ * NL_CACHE_REC_MAX): grows c, or empties it when it is at its bound.
+ * Returns 0, or -1 when c has no index and cannot get one (ENOMEM, or
+ * max_slots is 0: the cache is off). */
+static int
+cache_room(struct nl_cache *c, size_t need)
+{
+	if (c->slots == NULL && (c->max_slots == 0 ||
+	    cache_resize(c, c->max_slots < NL_CACHE_MIN_SLOTS ?
+	    c->max_slots : NL_CACHE_MIN_SLOTS) != 0))
+		return -1;
+	while ((c->used + 1) * 2 > c->nslots ||
+	       c->arena_len + need > c->arena_cap) {
+		if (c->nslots < c->max_slots &&
+		    cache_resize(c, c->nslots * 2) == 0)
+			continue;
+		cache_clear(c);        /* now used is 0: there is room */
+		break;
+	}
+	return 0;
+}
+
+/* Stores the key w[0..n) (hash h, not in c yet) with its stem and stop
+ * flag. Does nothing when c has no memory. */
+static void
+cache_put(struct nl_cache *c, uint32_t h, const char *w, int n,
+          const char *stem, int ns, int stop)
+{
+	size_t need = 3 + (size_t)n + (size_t)ns;
+	unsigned char *rec;
+
+	if (cache_room(c, need) != 0)
+		return;
+	rec = c->arena + c->arena_len;
+	rec[0] = (unsigned char)n;
+	rec[1] = (unsigned char)ns;
+	rec[2] = (unsigned char)stop;
+	memcpy(rec + 3, w, (size_t)n);
+	memcpy(rec + 3 + n, stem, (size_t)ns);
+	slot_put(c->slots, c->nslots, h, (uint32_t)c->arena_len + 1);
+	c->arena_len += need;
+	c->used++;
+}
+
+/* stem_word() and nl_is_stopword() of the folded word w[0..n), through t's
+ * cache: writes the stem to out (NUL-ended) and the stop-word flag to
+ * *stop. Returns what stem_word() returns. */
+static int
+stem_cached(struct nl_tokenizer *t, const char *w, int n, char *out,
+            int outsz, int *stop)
+{
+	const unsigned char *rec;
+	char tmp[NL_MAX_TOKEN];
+	const char *s = tmp;
+	uint32_t h;
+	int ns;
+
+	if (n <= 0 || n > NL_MAX_STEM || !hash_az(w, n, &h)) {
+		*stop = nl_is_stopword(w, n);
+		return stem_word(t, w, n, out, outsz);
+	}
+	rec = cache_find(&t->cache, h, w, n);
+	if (rec != NULL) {
+		t->cache.hits++;
+		*stop = rec[2];
+		ns = rec[1];
+		s = (const char *)rec + 3 + n;
+	} else {
+		t->cache.misses++;
+		ns = stem_ascii(t, w, n, tmp, (int)sizeof(tmp));
+		if (ns < 0)
+			return -1;
+		*stop = nl_is_stopword(w, n);
+		cache_put(&t->cache, h, w, n, tmp, ns, *stop);
+	}
+	if (ns >= outsz)
+		return -1;
+	memcpy(out, s, (size_t)ns);
+	out[ns] = '\0';
+	return ns;
+}
+
+int
+nl_tokenizer_cache_limit(struct nl_tokenizer *t, unsigned max_slots)
+{
+	if (t == NULL || max_slots > NL_CACHE_MAX_SLOTS ||
+	    (max_slots != 0 && max_slots < 4) ||
+	    (max_slots & (max_slots - 1)) != 0)
+		return -1;
+	cache_free(&t->cache);
+	t->cache.max_slots = max_slots;
+	return 0;
+}
+
+void
+nl_tokenizer_cache_stats(const struct nl_tokenizer *t,
+                         struct nl_cache_stats *st)
+{
+	st->hits = t->cache.hits;
+	st->misses = t->cache.misses;
+	st->clears = t->cache.clears;
+	st->entries = t->cache.used;
+	st->slots = t->cache.nslots;
+}
+
 /* ---- characters and folding ---------------------------------------------- */
 
 enum { CL_SEP, CL_WORD, CL_APOS, CL_HYPHEN, CL_SKIP };
@@ -740,6 +1017,33 @@ seg_append(struct seg *sg, utf8proc_int32_t cp)
 		sg->nfold += k;
 }
 
+/* seg_append() for the run of ASCII letters and digits at s[pos], without
+ * the lookups (c | 0x20 lower-cases a letter and leaves a digit as it is).
+ * Returns the position after the run. */
+static int
+seg_ascii_run(const char *s, int len, int pos, struct seg *sg)
+{
+	int nfold = sg->nfold, alpha = sg->alpha, full = sg->full;
+
+	for (; pos < len; pos++) {
+		unsigned char c = (unsigned char)s[pos];
+
+		if (c >= 0x80 || !is_ascii_alnum(c))
+			break;
+		alpha |= c > '9';
+		if (full)
+			continue;
+		if (nfold < NL_MAX_TOKEN - 1)
+			sg->fold[nfold++] = (char)(c | 0x20);
+		else
+			full = 1;
+	}
+	sg->nfold = nfold;
+	sg->alpha = alpha;
+	sg->full = full;
+	return pos;
+}
+
 static int
 word_at(const char *s, int len, int pos)
 {
@@ -768,6 +1072,12 @@ scan_segment(const char *s, int len, int pos, struct seg *sg)
 	sg->full = 0;
 	sg->start = pos;
 	while (pos < len) {
+		unsigned char c = (unsigned char)s[pos];
+
+		if (c < 0x80 && is_ascii_alnum(c)) {   /* the common case */
+			pos = seg_ascii_run(s, len, pos, sg);
+			continue;
+		}
 		n = next_char(s, len, pos, &cp);
 		cl = char_class(cp);
 		if (cl == CL_WORD) {
@@ -836,19 +1146,20 @@ emit(struct run *r, int flags, const char *tok, int n, int start, int end)
 
 /* Emits the token(s) of one folded word. In prefix mode the folded form
  * comes first and the stem, if different, colocated: a stem may be longer
- * or differ from the typed prefix (bev* must not become bef*). */
+ * or differ from the typed prefix (bev* must not become bef*). The stem
+ * is copied out of the cache before any callback runs. */
 static int
 emit_word(struct run *r, const char *fold, int nfold, int flags, int start,
           int end)
 {
 	char stem[NL_MAX_TOKEN];
-	int ns, rc;
+	int ns, rc, stop;
 
-	if (nl_is_stopword(fold, nfold))
-		flags |= NL_TOK_STOPWORD;
-	ns = stem_word(r->t, fold, nfold, stem, (int)sizeof(stem));
+	ns = stem_cached(r->t, fold, nfold, stem, (int)sizeof(stem), &stop);
 	if (ns < 0)
 		return SQLITE_NOMEM;
+	if (stop)
+		flags |= NL_TOK_STOPWORD;
 	if (!r->prefix)
 		return emit(r, flags, stem, ns, start, end);
 	rc = emit(r, flags, fold, nfold, start, end);
@@ -905,6 +1216,12 @@ run_text(struct run *r)
 	int pos = 0, n, rc;
 
 	while (pos < r->len) {
+		unsigned char c = (unsigned char)r->text[pos];
+
+		if (c < 0x80 && !is_ascii_alnum(c)) {  /* ASCII, not a word */
+			pos++;
+			continue;
+		}
 		n = next_char(r->text, r->len, pos, &cp);
 		if (char_class(cp) != CL_WORD) {
 			pos += n;
@@ -968,6 +1285,7 @@ nl_tokenizer_new(void)
 
 	if (t == NULL)
 		return NULL;
+	t->cache.max_slots = NL_CACHE_MAX_SLOTS;
 	t->sb = sb_stemmer_new("dutch", NULL);
 	if (t->sb == NULL || make_stop_stems(t) != 0)
 		goto fail;
@@ -984,6 +1302,7 @@ nl_tokenizer_free(struct nl_tokenizer *t)
 		return;
 	if (t->sb != NULL)
 		sb_stemmer_delete(t->sb);
+	cache_free(&t->cache);
 	free(t);
 }
 
@@ -1074,7 +1393,7 @@ nl_tokenizer_normalize(struct nl_tokenizer *t, const char *word, int len,
                        char *out, int outsz)
 {
 	char fold[NL_MAX_TOKEN];
-	int n;
+	int n, stop;
 
 	if (t == NULL)
 		return -1;
@@ -1085,7 +1404,7 @@ nl_tokenizer_normalize(struct nl_tokenizer *t, const char *word, int len,
 		out[0] = '\0';
 		return 0;
 	}
-	return stem_word(t, fold, n, out, outsz);
+	return stem_cached(t, fold, n, out, outsz, &stop);
 }
 
 int

@@ -9,6 +9,8 @@
  */
 #include "http.h"
 
+#include "cache.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct store *store;
 	struct http_config cfg;
+	struct answer_cache *cache;  /* NULL when off */
 	int in_flight;             /* requests between on_uri and on_completed
 	                            * (atomic builtins) */
 };
@@ -43,6 +46,7 @@ struct req_state {
 	char method[8];
 	char log_path[96];         /* path only, never the query string */
 	int answered;
+	int called;                /* the handler has seen this request */
 };
 
 /* ---- request state ------------------------------------------------------ */
@@ -189,13 +193,17 @@ route_search(struct http_server *s, struct MHD_Connection *con,
              struct req_state *st, const struct param_list *pl, int html)
 {
 	struct gen *g = store_acquire(s->store);
-	struct conn *c = gen_conn_get(g);
+	struct conn *c;
 	struct search_req req;
 	struct search_res res;
 	struct problem p;
 	char *body = NULL;
 
-	if (c == NULL) {
+	if (!html && cache_get(s->cache, g->file, st->target, &body)) {
+		store_release(s->store, g);
+		return respond(con, st, 200, BODY_JSON, body, 1);
+	}
+	if ((c = gen_conn_get(g)) == NULL) {
 		store_release(s->store, g);
 		problem_set(&p, 503, NULL, "De zoekdienst is even te druk. Probeer "
 		    "het over een paar seconden opnieuw.");
@@ -217,6 +225,8 @@ route_search(struct http_server *s, struct MHD_Connection *con,
 	conn_set_budget(c, 0);
 	body = html ? html_search(&g->model, c, &req, &res) :
 	    json_search(&g->model, c, &req, &res);
+	if (!html && body != NULL)
+		cache_put(s->cache, g->file, st->target, body);
 	search_res_free(&res);
 	search_req_free(&req);
 	gen_conn_put(g, c);
@@ -283,6 +293,10 @@ route_suggest(struct http_server *s, struct MHD_Connection *con,
 		q = pl->v[i].value;
 	}
 	g = store_acquire(s->store);
+	if (cache_get(s->cache, g->file, st->target, &body)) {
+		store_release(s->store, g);
+		return respond(con, st, 200, BODY_JSON, body, 1);
+	}
 	if ((c = gen_conn_get(g)) == NULL) {
 		store_release(s->store, g);
 		problem_set(&p, 503, NULL, "De zoekdienst is even te druk.");
@@ -292,6 +306,8 @@ route_suggest(struct http_server *s, struct MHD_Connection *con,
 	body = suggest_json(&g->suggest, &g->model, c, q, &p);
 	conn_set_budget(c, 0);
 	gen_conn_put(g, c);
+	if (body != NULL)
+		cache_put(s->cache, g->file, st->target, body);
 	store_release(s->store, g);
 	if (body == NULL && p.status == 400)
 		return respond_problem(con, st, &p, 0);
@@ -399,6 +415,15 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 		*upload_data_size = 0;     /* a body is read and dropped */
 		return MHD_YES;
 	}
+	/* Answer on the second call, when the request is complete: a
+	 * response queued on the first call makes libmicrohttpd close the
+	 * connection after it (no keep-alive). A request with a body is
+	 * refused at once, without reading the body. */
+	if (!st->called) {
+		st->called = 1;
+		if (!has_body(con))
+			return MHD_YES;
+	}
 	snprintf(st->method, sizeof(st->method), "%.7s", method);
 	api = strncmp(st->log_path, "/v1", 3) == 0;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
@@ -450,6 +475,7 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	}
 	s->store = store;
 	s->cfg = *cfg;
+	s->cache = cache_new((size_t)cfg->cache_mb << 20);
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
 	if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
@@ -463,6 +489,7 @@ http_start(struct http_server **out, const struct http_config *cfg,
 		flags |= MHD_USE_IPv6;
 	} else {
 		snprintf(err, errlen, "--bind %s is geen IP-adres", cfg->bind);
+		cache_free(s->cache);
 		free(s);
 		return -1;
 	}
@@ -480,6 +507,7 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	if (s->daemon == NULL) {
 		snprintf(err, errlen, "kan niet luisteren op %s poort %u (al in "
 		    "gebruik?)", cfg->bind, cfg->port);
+		cache_free(s->cache);
 		free(s);
 		return -1;
 	}
@@ -513,5 +541,6 @@ http_stop(struct http_server *s)
 			idle++;
 	}
 	MHD_stop_daemon(s->daemon);
+	cache_free(s->cache);
 	free(s);
 }

@@ -25,6 +25,7 @@ struct http_config {
 	size_t max_target;         /* longest request target served (414 above) */
 	size_t max_headers;        /* all request headers together (431 above) */
 	unsigned query_ms;         /* time budget of one search (503 above) */
+	unsigned cache_mb;         /* answer cache (cache.h), 0 = none */
 };
 
 struct http_server;

@@ -11,6 +11,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ usage(FILE *f)
 	    "  --max-per-ip N       verbindingen per IP-adres (64; 0 = geen grens)\n"
 	    "  --timeout S          sluit stille verbindingen na S seconden (10)\n"
 	    "  --query-timeout MS   breek een zoekvraag af na MS milliseconden (2000)\n"
+	    "  --cache-mb N         onthoud recente antwoorden, tot N MB (32; 0 = uit)\n"
 	    "  --check              controleer alleen of de index te gebruiken is\n",
 	    f);
 }
@@ -70,6 +72,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-per-ip", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "query-timeout", required_argument, NULL, 'Q' },
+		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -86,6 +89,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->http.max_target = 16 * 1024;
 	o->http.max_headers = 16 * 1024;
 	o->http.query_ms = 2000;
+	o->http.cache_mb = 32;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -104,6 +108,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'T': bad |= parse_uint(optarg, 1, 3600, &o->http.timeout_s); break;
 		case 'Q': bad |= parse_uint(optarg, 1, 600000, &o->http.query_ms); break;
+		case 'M': bad |= parse_uint(optarg, 0, 65536, &o->http.cache_mb); break;
 		case 'C': o->check_only = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default:
@@ -141,6 +146,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* A search allocates a few hundred KB of scratch (hits, facets) and
+	 * frees it again; glibc would mmap and munmap each such block, and
+	 * every munmap stops all threads for a TLB flush. Keep them on the
+	 * heap instead and give freed memory back only above 64 MB. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	/* Block the signals in every thread; main collects them. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);

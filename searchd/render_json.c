@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "jsonw.h"
 #include "sbuf.h"
 #include "snippet.h"
 #include "tijden.h"
@@ -46,18 +47,6 @@ col_real(sqlite3_stmt *st, int col)
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
 		return json_null();
 	return json_real(sqlite3_column_double(st, col));
-}
-
-/* The codes of listing i in dimension d, as a JSON array. */
-static json_t *
-dim_codes(const struct model *m, enum dim_id d, uint32_t i)
-{
-	const struct csr *c = &m->dim[d];
-	json_t *a = json_array();
-
-	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
-		json_array_append_new(a, json_string(m->vs[d].codes[c->vals[k]]));
-	return a;
 }
 
 static char *
@@ -160,78 +149,101 @@ marks_make(struct nl_tokenizer *tok, const struct query_plan *p,
 	return 0;
 }
 
-/* A snippet of the first of the texts with a match, with \x01..\x02
- * around matched words, as HTML: text escaped, matches in <mark>. NULL
- * when no text matches. */
-static json_t *
-marked_snippet(struct conn *c, const struct query_marks *qm,
-               const char *const *texts, int ntexts)
+/* Writes "markering": the snippet of the first of the texts with a
+ * match, with matched words in <mark> and the rest HTML-escaped; nothing
+ * when no text matches. raw and html are scratch buffers. */
+static void
+put_marked_snippet(struct jsonw *w, struct conn *c,
+                   const struct query_marks *qm, const char *const *texts,
+                   int ntexts, struct sbuf *raw, struct sbuf *html)
 {
-	static const struct { char c; const char *s; } ESC[] = {
-		{ '&', "&amp;" }, { '<', "&lt;" }, { '>', "&gt;" },
-		{ '"', "&quot;" }, { '\'', "&#39;" }, { '\x01', "<mark>" },
-		{ '\x02', "</mark>" },
-	};
 	struct snippet_terms st = {
 		(const char *const *)qm->tok, qm->ntok,
 		(const char *const *)qm->pre, qm->npre,
 	};
-	struct sbuf raw = { 0 }, html = { 0 };
-	json_t *j = NULL;
 	int found = 0;
 
+	raw->len = html->len = 0;
 	for (int k = 0; k < ntexts && found <= 0; k++)
 		if (texts[k] != NULL)
 			found = snippet_make(c->tok, texts[k], &st, SNIPPET_WORDS,
-			    &raw);
-	if (found <= 0 || raw.failed)
-		goto done;
-	for (size_t i = 0; i < raw.len; i++) {
-		size_t k = 0;
-		while (k < sizeof(ESC) / sizeof(ESC[0]) && ESC[k].c != raw.s[i])
-			k++;
-		if (k < sizeof(ESC) / sizeof(ESC[0]))
-			sbuf_put(&html, ESC[k].s);
-		else
-			sbuf_putn(&html, raw.s + i, 1);
+			    raw);
+	if (found <= 0 || raw->failed)
+		return;
+	for (size_t i = 0; i < raw->len; i++) {
+		switch (raw->s[i]) {
+		case '&':    sbuf_putn(html, "&amp;", 5); break;
+		case '<':    sbuf_putn(html, "&lt;", 4); break;
+		case '>':    sbuf_putn(html, "&gt;", 4); break;
+		case '"':    sbuf_putn(html, "&quot;", 6); break;
+		case '\'':   sbuf_putn(html, "&#39;", 5); break;
+		case '\x01': sbuf_putn(html, "<mark>", 6); break;
+		case '\x02': sbuf_putn(html, "</mark>", 7); break;
+		default:     sbuf_putn(html, raw->s + i, 1); break;
+		}
 	}
-	if (!html.failed && html.s != NULL)
-		j = json_string(html.s);
-done:
-	sbuf_free(&raw);
-	sbuf_free(&html);
-	return j;
+	if (html->failed || html->s == NULL)
+		return;
+	jw_key(w, "markering");
+	jw_str(w, html->s);
 }
 
-static json_t *
-result_item(const struct model *m, struct conn *c, const struct hit *h,
-            double best, const struct query_marks *qm)
+/* The codes of listing i in dimension d, as a JSON array. */
+static void
+put_dim_codes(struct jsonw *w, const struct model *m, enum dim_id d,
+              uint32_t i)
+{
+	const struct csr *c = &m->dim[d];
+
+	jw_begin_array(w);
+	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
+		jw_str(w, m->vs[d].codes[c->vals[k]]);
+	jw_end_array(w);
+}
+
+static void
+put_col(struct jsonw *w, const char *key, sqlite3_stmt *st, int col)
+{
+	jw_key(w, key);
+	jw_str(w, (const char *)sqlite3_column_text(st, col));
+}
+
+/* One result; -1 when the listing cannot be read. */
+static int
+put_result(struct jsonw *w, const struct model *m, struct conn *c,
+           const struct hit *h, double best, const struct query_marks *qm,
+           struct sbuf *raw, struct sbuf *html)
 {
 	sqlite3_stmt *st = c->row;
-	json_t *o = NULL;
+	int rc = -1;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)h->idx + 1);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto out;
-	o = json_object();
-	json_object_set_new(o, "id", col_str(st, 0));
-	json_object_set_new(o, "naam", col_str(st, 1));
-	json_object_set_new(o, "samenvatting", col_str(st, 2));
-	json_object_set_new(o, "soort", col_str(st, 3));
-	json_object_set_new(o, "organisatie", col_str(st, 4));
-	json_object_set_new(o, "themas", dim_codes(m, D_THEMA, h->idx));
-	json_object_set_new(o, "doelgroepen", dim_codes(m, D_DOELGROEP, h->idx));
-	json_object_set_new(o, "gemeente", col_str(st, 5));
-	json_object_set_new(o, "wijken", dim_codes(m, D_WIJK, h->idx));
-	json_object_set_new(o, "plaats", col_str(st, 6));
-	json_object_set_new(o, "tijden", col_str(st, 7));
-	json_object_set_new(o, "kosten", col_str(st, 8));
-	json_object_set_new(o, "toegang", col_str(st, 9));
-	json_object_set_new(o, "welzijnOpRecept",
-	    json_boolean(sqlite3_column_int(st, 10)));
-	json_object_set_new(o, "gecontroleerd", col_str(st, 11));
-	if (best > 0)
-		json_object_set_new(o, "score", json_real(h->match));
+	jw_begin_object(w);
+	put_col(w, "id", st, 0);
+	put_col(w, "naam", st, 1);
+	put_col(w, "samenvatting", st, 2);
+	put_col(w, "soort", st, 3);
+	put_col(w, "organisatie", st, 4);
+	jw_key(w, "themas");
+	put_dim_codes(w, m, D_THEMA, h->idx);
+	jw_key(w, "doelgroepen");
+	put_dim_codes(w, m, D_DOELGROEP, h->idx);
+	put_col(w, "gemeente", st, 5);
+	jw_key(w, "wijken");
+	put_dim_codes(w, m, D_WIJK, h->idx);
+	put_col(w, "plaats", st, 6);
+	put_col(w, "tijden", st, 7);
+	put_col(w, "kosten", st, 8);
+	put_col(w, "toegang", st, 9);
+	jw_key(w, "welzijnOpRecept");
+	jw_bool(w, sqlite3_column_int(st, 10));
+	put_col(w, "gecontroleerd", st, 11);
+	if (best > 0) {
+		jw_key(w, "score");
+		jw_real(w, h->match);
+	}
 	if (qm != NULL) {
 		/* in this order of preference: samenvatting, omschrijving,
 		 * trefwoorden, naam */
@@ -241,25 +253,29 @@ result_item(const struct model *m, struct conn *c, const struct hit *h,
 			(const char *)sqlite3_column_text(st, 13),
 			(const char *)sqlite3_column_text(st, 1),
 		};
-		json_t *mk = marked_snippet(c, qm, texts, 4);
-		if (mk != NULL)
-			json_object_set_new(o, "markering", mk);
+		put_marked_snippet(w, c, qm, texts, 4, raw, html);
 	}
+	jw_end_object(w);
+	rc = 0;
 out:
 	sqlite3_reset(st);
-	return o;
+	return rc;
 }
 
 /* Facet object: code -> count for counts > 0, largest first. */
-static json_t *
-facet_object(const struct model *m, enum dim_id d, const uint32_t *cnt)
+static void
+put_facet(struct jsonw *w, const struct model *m, enum dim_id d,
+          const uint32_t *cnt)
 {
 	const struct valset *vs = &m->vs[d];
 	uint32_t *order = malloc((vs->n + 1) * sizeof(*order)), n = 0;
-	json_t *o = json_object();
 
-	if (order == NULL)
-		return o;
+	jw_begin_object(w);
+	if (order == NULL) {
+		w->b->failed = 1;
+		jw_end_object(w);
+		return;
+	}
 	for (uint32_t v = 0; v < vs->n; v++)
 		if (cnt[v] > 0)
 			order[n++] = v;
@@ -272,64 +288,74 @@ facet_object(const struct model *m, enum dim_id d, const uint32_t *cnt)
 		}
 		order[b] = x;
 	}
-	for (uint32_t k = 0; k < n; k++)
-		json_object_set_new(o, vs->codes[order[k]],
-		    json_integer(cnt[order[k]]));
+	for (uint32_t k = 0; k < n; k++) {
+		jw_key(w, vs->codes[order[k]]);
+		jw_int(w, cnt[order[k]]);
+	}
+	jw_end_object(w);
 	free(order);
-	return o;
 }
 
 char *
 json_search(const struct model *m, struct conn *c, const struct search_req *r,
             const struct search_res *res)
 {
-	json_t *o = json_object(), *list = json_array(), *facets = json_object();
+	struct sbuf out = { 0 }, raw = { 0 }, html = { 0 };
+	struct jsonw w = { &out, 0 };
 	uint64_t from = (uint64_t)(r->pagina - 1) * r->per_pagina;
 	double best = res->total > 0 && r->q ? res->hits[0].score : 0;
 	struct query_marks marks, *qm = NULL;
+	int rc = 0;
 
 	if (r->q != NULL && marks_make(c->tok, &r->plan, &marks) == 0)
 		qm = &marks;
-
-	json_object_set_new(o, "totaal", json_integer(res->total));
-	json_object_set_new(o, "pagina", json_integer(r->pagina));
-	json_object_set_new(o, "perPagina", json_integer(r->per_pagina));
-	for (uint64_t k = from; k < res->total && k < from + r->per_pagina; k++) {
-		json_t *item = result_item(m, c, &res->hits[k], best, qm);
-		if (item == NULL) {
-			if (qm != NULL)
-				marks_free(qm);
-			json_decref(o);
-			json_decref(list);
-			json_decref(facets);
-			return NULL;
-		}
-		json_array_append_new(list, item);
-	}
+	jw_begin_object(&w);
+	jw_key(&w, "totaal");
+	jw_int(&w, res->total);
+	jw_key(&w, "pagina");
+	jw_int(&w, r->pagina);
+	jw_key(&w, "perPagina");
+	jw_int(&w, r->per_pagina);
+	jw_key(&w, "resultaten");
+	jw_begin_array(&w);
+	for (uint64_t k = from; rc == 0 && k < res->total &&
+	    k < from + r->per_pagina; k++)
+		rc = put_result(&w, m, c, &res->hits[k], best, qm, &raw, &html);
+	jw_end_array(&w);
 	if (qm != NULL)
 		marks_free(qm);
-	json_object_set_new(o, "resultaten", list);
+	sbuf_free(&raw);
+	sbuf_free(&html);
 	if (r->q != NULL) {
-		json_t *missing = json_array();
 		unsigned words = plan_words(&r->plan);
 
-		for (int w = 0; w < r->plan.nwords && w < 16; w++)
-			if ((words & (1u << w)) && !(res->found_words & (1u << w)))
-				json_array_append_new(missing,
-				    json_string(r->plan.words[w]));
-		json_object_set_new(o, "nietGevonden", missing);
-		json_object_set_new(o, "gezocht", json_string(r->plan.gezocht));
-		if (r->plan.bedoelt != NULL)
-			json_object_set_new(o, "bedoeltU",
-			    json_string(r->plan.bedoelt));
+		jw_key(&w, "nietGevonden");
+		jw_begin_array(&w);
+		for (int i = 0; i < r->plan.nwords && i < 16; i++)
+			if ((words & (1u << i)) && !(res->found_words & (1u << i)))
+				jw_str(&w, r->plan.words[i]);
+		jw_end_array(&w);
+		jw_key(&w, "gezocht");
+		jw_str(&w, r->plan.gezocht);
+		if (r->plan.bedoelt != NULL) {
+			jw_key(&w, "bedoeltU");
+			jw_str(&w, r->plan.bedoelt);
+		}
 	}
+	jw_key(&w, "facetten");
+	jw_begin_object(&w);
 	for (int f = 0; f < 5; f++) {
 		enum dim_id d = SEARCH_FACETS[f];
-		json_object_set_new(facets, model_dim_param(d),
-		    facet_object(m, d, res->facet[d]));
+		jw_key(&w, model_dim_param(d));
+		put_facet(&w, m, d, res->facet[d]);
 	}
-	json_object_set_new(o, "facetten", facets);
-	return dump(o);
+	jw_end_object(&w);
+	jw_end_object(&w);
+	if (rc != 0) {
+		sbuf_free(&out);
+		return NULL;
+	}
+	return sbuf_take(&out);
 }
 
 /* Multi values and wijk names of a listing, from aanbod_waarde. */

@@ -33,9 +33,6 @@ static const char SQL_BY_ID[] =
 static const char SQL_VALUES[] =
     "SELECT veld, waarde FROM aanbod_waarde WHERE aanbod = ?1 "
     "ORDER BY veld, pos";
-static const char SQL_NAMES[] =
-    "SELECT a.rowid, a.naam, a.id FROM aanbod_fts f JOIN aanbod a "
-    "ON a.rowid = f.rowid WHERE aanbod_fts MATCH ?1 ORDER BY f.rank LIMIT 50";
 static const char SQL_SLOTS[] =
     "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
     "WHERE aanbod = ?1 ORDER BY rowid";
@@ -176,7 +173,6 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->by_id);
 	sqlite3_finalize(c->values);
 	sqlite3_finalize(c->slots);
-	sqlite3_finalize(c->names);
 	sqlite3_close(c->db);
 	nl_tokenizer_free(c->tok);
 	free(c->acc);
@@ -231,9 +227,7 @@ conn_open(struct conn *c, const struct gen *g)
 	    &c->values, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(c->db, SQL_SLOTS, -1, SQLITE_PREPARE_PERSISTENT,
 	    &c->slots, NULL) != SQLITE_OK ||
-	    (c->tok = nl_tokenizer_new()) == NULL ||
-	    sqlite3_prepare_v3(c->db, SQL_NAMES, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->names, NULL) != SQLITE_OK) {
+	    (c->tok = nl_tokenizer_new()) == NULL) {
 		conn_close(c);
 		return -1;
 	}

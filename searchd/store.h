@@ -33,7 +33,6 @@ struct conn {
 	sqlite3_stmt *by_id;     /* every field by id */
 	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
 	sqlite3_stmt *slots;     /* tijdslot by rowid */
-	sqlite3_stmt *names;     /* naam prefix matches for suggestions */
 	int in_use;
 	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
 	int interrupted;           /* set when the budget ran out */

@@ -52,6 +52,119 @@ load_names(struct suggest_index *s, const struct model *m, enum dim_id d)
 	return 0;
 }
 
+/* Compares two words of the names text (each ends at ' ' or NUL). */
+static int
+word_cmp(const char *a, const char *b)
+{
+	while (*a == *b && *a != ' ' && *a != '\0') {
+		a++;
+		b++;
+	}
+	if ((*a == ' ' || *a == '\0') && (*b == ' ' || *b == '\0'))
+		return 0;
+	if (*a == ' ' || *a == '\0')
+		return -1;
+	if (*b == ' ' || *b == '\0')
+		return 1;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+static int
+name_word_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct name_word *a = x, *b = y;
+	const char *names = ctx;
+	int c = word_cmp(names + a->at, names + b->at);
+
+	if (c != 0)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Appends the folded name of listing idx and its words. */
+static int
+add_name(struct suggest_index *s, uint32_t idx, const char *naam,
+         size_t *len, size_t *cap, uint32_t *wcap)
+{
+	char *f = fold(naam);
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	n = strlen(f);
+	if (*len + n + 1 > *cap) {
+		size_t ncap = (*len + n + 1) * 2;
+		char *nn = realloc(s->names, ncap);
+		if (nn == NULL)
+			goto fail;
+		s->names = nn;
+		*cap = ncap;
+	}
+	memcpy(s->names + *len, f, n + 1);
+	s->name_at[idx] = (uint32_t)*len;
+	for (size_t k = 0; k < n; k++) {
+		if (k > 0 && f[k - 1] != ' ')
+			continue;
+		if (f[k] == ' ')
+			continue;
+		if (s->nname_words == *wcap) {
+			uint32_t ncap = *wcap ? *wcap * 2 : 4096;
+			struct name_word *nw = realloc(s->name_words,
+			    ncap * sizeof(*nw));
+			if (nw == NULL)
+				goto fail;
+			s->name_words = nw;
+			*wcap = ncap;
+		}
+		s->name_words[s->nname_words].at = (uint32_t)(*len + k);
+		s->name_words[s->nname_words].idx = idx;
+		s->nname_words++;
+	}
+	*len += n + 1;
+	free(f);
+	return 0;
+fail:
+	free(f);
+	return -1;
+}
+
+/* The folded names of the active listings and their sorted words. */
+static int
+load_listing_names(struct suggest_index *s, const struct model *m,
+                   sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0, cap = 0;
+	uint32_t wcap = 0;
+	int rc = -1, step;
+
+	if ((s->name_at = malloc(((size_t)m->n + 1) * sizeof(uint32_t))) == NULL)
+		return -1;
+	for (uint32_t i = 0; i <= m->n; i++)
+		s->name_at[i] = UINT32_MAX;
+	if (sqlite3_prepare_v2(db, "SELECT rowid, naam FROM aanbod", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
+		const char *naam = (const char *)sqlite3_column_text(st, 1);
+		if (rowid < 1 || (uint64_t)rowid > m->n || naam == NULL ||
+		    !m->active[rowid - 1])
+			continue;
+		if (add_name(s, (uint32_t)(rowid - 1), naam, &len, &cap,
+		    &wcap) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		goto out;
+	qsort_r(s->name_words, s->nname_words, sizeof(*s->name_words),
+	    name_word_cmp, s->names);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 suggest_load(struct suggest_index *s, const struct model *m, sqlite3 *db,
              char *err, size_t errlen)
@@ -61,7 +174,8 @@ suggest_load(struct suggest_index *s, const struct model *m, sqlite3 *db,
 	int step;
 
 	memset(s, 0, sizeof(*s));
-	if (load_names(s, m, D_THEMA) != 0 || load_names(s, m, D_DOELGROEP) != 0)
+	if (load_names(s, m, D_THEMA) != 0 || load_names(s, m, D_DOELGROEP) != 0 ||
+	    load_listing_names(s, m, db) != 0)
 		goto nomem;
 	if (sqlite3_prepare_v2(db, "SELECT sleutel, woord, aantal FROM woord "
 	    "ORDER BY sleutel", -1, &st, NULL) != SQLITE_OK) {
@@ -112,6 +226,9 @@ suggest_free(struct suggest_index *s)
 	free(s->keys);
 	free(s->shown);
 	free(s->count);
+	free(s->names);
+	free(s->name_at);
+	free(s->name_words);
 	for (int d = 0; d < D_COUNT; d++) {
 		char **names = s->folded_names[d];
 		for (size_t i = 0; names != NULL && names[i] != NULL; i++)
@@ -151,46 +268,110 @@ add(json_t *list, const char *tekst, const char *soort, const char *key,
 	json_array_append_new(list, o);
 }
 
-/* Listing names: FTS5 on naam, every typed word, the last as a prefix. */
-static void
-add_names(json_t *list, const struct model *m, struct conn *c, const char *q)
-{
-	struct query_plan p;
-	char *expr = NULL;
-	size_t len = 0, cap = 0;
-	int found = 0;
+/* A listing name to suggest, with what orders it (smaller is better). */
+struct name_pick {
+	uint32_t idx;
+	int later_word;           /* the match is not the name's first word */
+	size_t len;               /* of the folded name */
+	uint32_t rank;            /* name order */
+};
 
-	if (plan_build(q, &p) != 0)
+static int
+pick_better(const struct name_pick *a, const struct name_pick *b)
+{
+	if (a->later_word != b->later_word)
+		return a->later_word < b->later_word;
+	if (a->len != b->len)
+		return a->len < b->len;
+	return a->rank < b->rank;
+}
+
+static int has_word_prefix(const char *folded, const char *prefix, size_t n);
+
+/* 1 when the folded name has, for every typed word before the last, a
+ * word starting with it. */
+static int
+has_earlier_words(const char *name, const char *typed, size_t nlast_at)
+{
+	const char *p = typed;
+
+	while (p < typed + nlast_at) {
+		size_t n = strcspn(p, " ");
+		if (n > 0 && (size_t)(p - typed) + n <= nlast_at &&
+		    !has_word_prefix(name, p, n))
+			return 0;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}
+
+/* Keeps pk among the best NAMES_MAX of best (sorted, *n used), unless a
+ * listing with the same folded name is there already. */
+#define NAMES_MAX 5
+static void
+keep_pick(const struct suggest_index *s, struct name_pick *best, int *n,
+          const struct name_pick *pk)
+{
+	int k;
+
+	for (k = 0; k < *n; k++)
+		if (strcmp(s->names + s->name_at[best[k].idx],
+		    s->names + s->name_at[pk->idx]) == 0) {
+			if (!pick_better(pk, &best[k]))
+				return;
+			memmove(&best[k], &best[k + 1], (size_t)(*n - k - 1) *
+			    sizeof(*best));
+			(*n)--;
+			break;
+		}
+	if (*n == NAMES_MAX && !pick_better(pk, &best[NAMES_MAX - 1]))
 		return;
-	for (int i = 0; i < p.nwords; i++) {
-		const char *sep = i ? " AND naam : " : "naam : ";
-		size_t k = strlen(sep);
-		char *ne = realloc(expr, len + k + 1);
-		if (ne == NULL)
-			goto out;
-		expr = ne;
-		memcpy(expr + len, sep, k + 1);
-		len += k;
-		cap = len + 1;
-		if (plan_quote(p.words[i], strlen(p.words[i]), &expr, &len, &cap) != 0)
-			goto out;
+	if (*n < NAMES_MAX)
+		(*n)++;
+	for (k = *n - 1; k > 0 && pick_better(pk, &best[k - 1]); k--)
+		best[k] = best[k - 1];
+	best[k] = *pk;
+}
+
+/* Listing names with a word starting with the last typed word and a word
+ * for every earlier one (typed: the folded query, words split by one
+ * space; prefix: its last word). */
+static void
+add_names(json_t *list, const struct suggest_index *s, const struct model *m,
+          struct conn *c, const char *typed, const char *prefix, size_t n)
+{
+	uint32_t lo = 0, hi = s->nname_words;
+	struct name_pick best[NAMES_MAX];
+	int nbest = 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strncmp(s->names + s->name_words[mid].at, prefix, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (expr == NULL || (expr = realloc(expr, len + 3)) == NULL)
-		goto out;
-	strcpy(expr + len, " *");
-	sqlite3_bind_text(c->names, 1, expr, -1, SQLITE_STATIC);
-	while (found < 5 && sqlite3_step(c->names) == SQLITE_ROW) {
-		sqlite3_int64 rowid = sqlite3_column_int64(c->names, 0);
-		if (rowid < 1 || (uint64_t)rowid > m->n || !m->active[rowid - 1])
-			continue;
-		add(list, (const char *)sqlite3_column_text(c->names, 1), "aanbod",
-		    "id", (const char *)sqlite3_column_text(c->names, 2));
-		found++;
+	for (uint32_t k = lo; k < s->nname_words &&
+	    strncmp(s->names + s->name_words[k].at, prefix, n) == 0; k++) {
+		const struct name_word *w = &s->name_words[k];
+		const char *name = s->names + s->name_at[w->idx];
+		struct name_pick pk = {
+			w->idx, w->at != s->name_at[w->idx], strlen(name),
+			m->name_rank[w->idx],
+		};
+		if (has_earlier_words(name, typed, (size_t)(prefix - typed)))
+			keep_pick(s, best, &nbest, &pk);
 	}
-	sqlite3_reset(c->names);
-out:
-	free(expr);
-	plan_free(&p);
+	for (int k = 0; k < nbest; k++) {
+		sqlite3_bind_int64(c->row, 1, (sqlite3_int64)best[k].idx + 1);
+		if (sqlite3_step(c->row) == SQLITE_ROW)
+			add(list, (const char *)sqlite3_column_text(c->row, 1),
+			    "aanbod", "id",
+			    (const char *)sqlite3_column_text(c->row, 0));
+		sqlite3_reset(c->row);
+	}
 }
 
 static int
@@ -258,7 +439,7 @@ char *
 suggest_json(const struct suggest_index *s, const struct model *m,
              struct conn *c, const char *q, struct problem *pr)
 {
-	char prefix[NL_MAX_TOKEN];
+	char prefix[NL_MAX_TOKEN], *typed, *last = NULL;
 	json_t *o, *list;
 	const char *w;
 	size_t wn;
@@ -273,8 +454,17 @@ suggest_json(const struct suggest_index *s, const struct model *m,
 	list = json_array();
 	w = last_word(q, &wn);
 	n = wn ? nl_fold_word(w, (int)wn, prefix, sizeof(prefix)) : 0;
+	typed = n >= 2 ? fold(q) : NULL;
+	if (typed != NULL && (last = strrchr(typed, ' ')) == NULL)
+		last = typed;
+	else if (typed != NULL)
+		last++;
+	/* the folded last word is the end of the folded query, unless the
+	 * query ends in characters fold() drops */
+	if (typed != NULL && strcmp(last, prefix) == 0)
+		add_names(list, s, m, c, typed, last, (size_t)n);
+	free(typed);
 	if (n >= 2) {
-		add_names(list, m, c, q);
 		add_vocab(list, s, m, D_THEMA, prefix, (size_t)n);
 		add_vocab(list, s, m, D_DOELGROEP, prefix, (size_t)n);
 		add_words(list, s, prefix, (size_t)n);

@@ -1,15 +1,18 @@
 /*
  * test_nl_tokenizer.c - unit tests for common/nl_tokenizer.c (suite
  * "nl_tokenizer"): folding, stems that must meet or stay apart, splitting
- * on hyphens and apostrophes, stop words, and FTS5 end to end.
+ * on hyphens and apostrophes, stop words, FTS5 end to end, and the word
+ * cache (which must never change a token stream).
  */
 #include <criterion/criterion.h>
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nl_tokenizer.h"
+#include "nl_tokenizer_internal.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -565,4 +568,443 @@ Test(nl_tokenizer, fts5_rejects_arguments)
 	    "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='dutch extra')",
 	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* ---- the word cache ------------------------------------------------------ */
+
+/*
+ * Each tokenizer caches the stem of every folded word it stems
+ * (nl_tokenizer.c, "word cache"). The cache must never change the output:
+ * the token streams (bytes, flags, offsets) of a large varied text are
+ * compared between a tokenizer without cache, a fresh one, the same one
+ * warm, and ones whose tiny cache is emptied again and again. A second
+ * check recomputes every main token from its span with the plain
+ * per-character path (nl_fold_word, nl_tokenizer_normalize).
+ */
+
+/* The texts: each fixture file whole, then the tricky strings. */
+struct texts {
+	char *s[64];
+	int len[64];
+	int n;
+};
+
+static void
+add_text(struct texts *x, const char *s, int len)
+{
+	cr_assert(x->n < 64);
+	x->s[x->n] = malloc((size_t)len + 1);
+	cr_assert_not_null(x->s[x->n]);
+	memcpy(x->s[x->n], s, (size_t)len);
+	x->s[x->n][len] = '\0';
+	x->len[x->n++] = len;
+}
+
+static void
+add_file(struct texts *x, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long sz;
+
+	cr_assert_not_null(f, "open %s", path);
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	sz = ftell(f);
+	cr_assert(sz > 0 && sz < (1L << 24), "size of %s", path);
+	rewind(f);
+	buf = malloc((size_t)sz);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
+	fclose(f);
+	add_text(x, buf, (int)sz);
+	free(buf);
+}
+
+/* Strings for every rule and edge of splitting and folding. */
+static const char *const tricky[] = {
+	"Café CAFÉ café cafe\xcc\x81 Cliënt cliënten ideeën coördinator "
+	"geïnteresseerd ÇA straße STRASSE",
+	"\xc4\xb3sselstein \xc4\xb2SSELSTEIN IJsselstein ijs \xc4\xb3s "
+	"\xc4\xb3\xc4\xb3",
+	"e-mail E-Mail EMAIL ma-vr ma\xe2\x80\x90vr ma\xe2\x80\x91vr "
+	"ma\xe2\x80\x93vr 2026-11-01 's-Hertogenbosch Vleuten-De Meern a--b "
+	"zorg- en welzijn taal-maatjes auto's-mail x-2026 06-12345678 -a- "
+	"de-het-een in-en-uit-de-buurt e-\xc3\xa9-\xc4\xb3",
+	"auto's Anna's z'n m'n d'r zo'n 's avonds 't huis 'hallo' "
+	"auto\xe2\x80\x99s rock`n`roll o'neill a's's x''y it\xca\xbcs "
+	"l\xc2\xb4" "ami 'k 'n ' s' auto's's AUTO'S",
+	"3817 AB 030-1234567 1e 2de a4 A4 10:00-12:00 \xe2\x82\xac" "5,- "
+	"1\xc2\xbd 2\xe2\x81\x84" "3 x\xc2\xb2 \xe2\x85\xa0\xe2\x85\xa1 "
+	"\xd9\xa3\xd9\xa4 007 0",
+	"buurt\xc2\xadhuis buurt\xe2\x80\x8bhuis buurt\xe2\x80\x8dhuis "
+	"\xef\xbb\xbf" "bom \xc2\xad" "a \xe2\x81\xa0woord",
+	"Türkçe Kadınlar buluşması Doğan İstanbul Polaków Łódź się Ørsted "
+	"Æble Œuvre Ħal Ŧest Đorđe \xef\xac\x81" "ets \xef\xbc\xa1\xef\xbc\xa2 "
+	"Привет ΐ ǅungla ŉ \xef\xb7\xba ﬃ ǈ",
+	"De HET Een EN van VAN Mensen mensen MENSEN men dansen dan zaal zalen "
+	"uitje uitjes Uit zal Zullen alleen alle samen hulp zelf zonder",
+	"Huisartsen maatjes buurthuizen wandelingen koren volkstuintjes "
+	"taalcafés kinderen buurtcentra ideeën families ziektes bureaus "
+	"brieven cursussen mensen plaatsen huishoudens betaalbare ouderen "
+	"rekeningen overheid overheids overheden boompje balletje ringetje "
+	"koffietje praatje kantje tuintje kamertje kaartjes betaalbaarheid "
+	"dierbaren musici politici criteria musea leden geleden steden "
+	"schepen advies adviezen knieën categorieën niveaus machines",
+	"\xff\xfe" "abc\xc3 caf\xe9 na\xefve \xc3\x28 \xe2\x82 \xf0\x9f\x98 "
+	"abc\xc0\xaf" "def \xed\xa0\x80x koffie\xf0\x9f\x98\x80thee "
+	"\x80\x80 a\xc3",
+};
+
+/* Words built at run time: long ones around NL_MAX_STEM and
+ * NL_MAX_TOKEN, and words cut by a non-ASCII character whose fold does
+ * not fit (ASCII after it must not be added either). */
+static void
+add_long_words(struct texts *x)
+{
+	char w[2048];
+	int n = 0;
+
+	for (int len = NL_MAX_STEM - 3; len <= NL_MAX_STEM + 2; len++) {
+		for (int i = 0; i < len - 2; i++)
+			w[n++] = (char)('a' + i % 7);
+		memcpy(w + n, "en ", 3);        /* 61..66 letters */
+		n += 3;
+	}
+	for (int i = 0; i < 300; i++)           /* cut at NL_MAX_TOKEN */
+		w[n++] = (char)('A' + i % 26);
+	w[n++] = ' ';
+	for (int k = 0; k < 2; k++) {           /* 254 + ij (ligature) */
+		for (int i = 0; i < NL_MAX_TOKEN - 2; i++)
+			w[n++] = k ? 'A' : '7';
+		memcpy(w + n, "\xc4\xb3" "bcd ", 6);
+		n += 6;
+	}
+	for (int i = 0; i < 200; i++) {         /* 400 bytes of é */
+		memcpy(w + n, "\xc3\xa9", 2);
+		n += 2;
+	}
+	w[n++] = ' ';
+	for (int k = 0; k < 2; k++) {           /* joined fits, then not */
+		for (int i = 0; i < 30 + k * 10; i++)
+			w[n++] = 'k';
+		w[n++] = '-';
+		for (int i = 0; i < 30 + k * 10; i++)
+			w[n++] = 'm';
+		w[n++] = ' ';
+	}
+	cr_assert((size_t)n < sizeof(w));
+	add_text(x, w, n);
+	add_text(x, "ab\0cd e\0f", 9);          /* NUL bytes separate */
+}
+
+/* 40 000 distinct a-z words: more than the largest cache holds. */
+static void
+add_many_words(struct texts *x)
+{
+	static const char *const suffix[] = {
+		"", "en", "tje", "s", "baar", "heid", "jes", "ing",
+	};
+	size_t cap = 40000 * 12, n = 0;
+	char *buf = malloc(cap);
+
+	cr_assert_not_null(buf);
+	for (int i = 0; i < 40000; i++) {
+		int v = i / 8;
+
+		buf[n++] = 'w';
+		for (int d = 0; d < 4; d++, v /= 26)
+			buf[n++] = (char)('a' + v % 26);
+		n += (size_t)sprintf(buf + n, "%s ", suffix[i % 8]);
+	}
+	cr_assert(n < cap);
+	add_text(x, buf, (int)n);
+	free(buf);
+}
+
+static void
+load_texts(struct texts *x)
+{
+	static const char *const files[] = {
+		"fixtures/corpus/eemland.xml", "fixtures/corpus/utrecht.xml",
+		"fixtures/corpus/woerden.csv", "fixtures/corpus/queries.jsonl",
+		"fixtures/handmade/hm1-eemland.xml",
+		"fixtures/handmade/hm2-utrecht.xml",
+		"fixtures/handmade/hm3-lekstroom.csv",
+		"fixtures/handmade/hm4-woerden.csv",
+	};
+	size_t all = 0;
+
+	memset(x, 0, sizeof(*x));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		add_file(x, files[i]);
+	for (size_t i = 0; i < sizeof(tricky) / sizeof(tricky[0]); i++) {
+		add_text(x, tricky[i], (int)strlen(tricky[i]));
+		all += strlen(tricky[i]) + 1;
+	}
+	add_long_words(x);
+	add_many_words(x);
+	{                                       /* all tricky ones at once */
+		char *buf = malloc(all), *p = buf;
+
+		cr_assert_not_null(buf);
+		for (size_t i = 0; i < sizeof(tricky) / sizeof(tricky[0]);
+		     i++) {
+			size_t k = strlen(tricky[i]);
+
+			memcpy(p, tricky[i], k);
+			p[k] = '\n';
+			p += k + 1;
+		}
+		add_text(x, buf, (int)all);
+		free(buf);
+	}
+}
+
+static void
+free_texts(struct texts *x)
+{
+	for (int i = 0; i < x->n; i++)
+		free(x->s[i]);
+}
+
+/* A token stream as text, one line per token: "flags start end token". */
+struct stream {
+	char *buf;
+	size_t len, cap;
+	size_t ntok;
+};
+
+static void
+stream_put(struct stream *s, const char *line, size_t k)
+{
+	if (s->len + k + 1 > s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1 << 16;
+		while (s->len + k + 1 > s->cap)
+			s->cap *= 2;
+		s->buf = realloc(s->buf, s->cap);
+		cr_assert_not_null(s->buf);
+	}
+	memcpy(s->buf + s->len, line, k);
+	s->len += k;
+	s->buf[s->len] = '\0';
+}
+
+static int
+record(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct stream *s = ctx;
+	char line[NL_MAX_TOKEN + 64];
+	int k;
+
+	cr_assert(ntok > 0 && ntok < NL_MAX_TOKEN);
+	k = snprintf(line, sizeof(line), "%d %d %d %.*s\n", flags, start,
+	    end, ntok, tok);
+	cr_assert(k > 0 && (size_t)k < sizeof(line));
+	stream_put(s, line, (size_t)k);
+	s->ntok++;
+	return 0;
+}
+
+/* Tokenizes every text with t into *s (emptied first); a line "--"
+ * separates the texts. */
+static void
+run_texts(struct nl_tokenizer *t, const struct texts *x, struct stream *s)
+{
+	s->len = 0;
+	s->ntok = 0;
+	for (int i = 0; i < x->n; i++) {
+		cr_assert_eq(nl_tokenizer_run(t, x->s[i], x->len[i], record,
+		    s), 0, "text %d", i);
+		stream_put(s, "--\n", 3);
+	}
+}
+
+/* Fails with the first line where b differs from a. */
+static void
+assert_same_stream(const struct stream *a, const struct stream *b,
+                   const char *what)
+{
+	size_t i = 0, line = 0;
+
+	while (i < a->len && i < b->len && a->buf[i] == b->buf[i])
+		i++;
+	if (i == a->len && i == b->len)
+		return;
+	while (i > 0 && a->buf[i - 1] != '\n')
+		i--;
+	for (size_t k = 0; k < i; k++)
+		line += a->buf[k] == '\n';
+	cr_assert_fail("%s: token line %zu differs:\n  want %.*s\n  got  %.*s",
+	    what, line + 1, (int)strcspn(a->buf + i, "\n"), a->buf + i,
+	    (int)strcspn(b->buf + i, "\n"), b->buf + i);
+}
+
+/* A tokenizer with its cache at most max_slots slots (0: off). */
+static struct nl_tokenizer *
+tokenizer_with_cache(unsigned max_slots)
+{
+	struct nl_tokenizer *t = nl_tokenizer_new();
+
+	cr_assert_not_null(t);
+	cr_assert_eq(nl_tokenizer_cache_limit(t, max_slots), 0);
+	return t;
+}
+
+Test(nl_tokenizer, cache_keeps_token_streams_equal)
+{
+	static const unsigned tiny[] = { 4, 8, 64, 1024 };
+	struct texts x;
+	struct stream want = { 0 }, got = { 0 };
+	struct nl_tokenizer *t;
+	struct nl_cache_stats st;
+	unsigned long misses;
+
+	load_texts(&x);
+	t = tokenizer_with_cache(0);            /* the reference */
+	run_texts(t, &x, &want);
+	nl_tokenizer_cache_stats(t, &st);
+	cr_assert_eq(st.hits, 0);
+	cr_assert_eq(st.slots, 0);
+	nl_tokenizer_free(t);
+	cr_assert_gt(want.ntok, 60000);
+
+	t = nl_tokenizer_new();                 /* fresh, then warm */
+	cr_assert_not_null(t);
+	run_texts(t, &x, &got);
+	assert_same_stream(&want, &got, "fresh tokenizer");
+	run_texts(t, &x, &got);
+	assert_same_stream(&want, &got, "warm tokenizer");
+	nl_tokenizer_cache_stats(t, &st);
+	cr_assert_geq(st.clears, 1, "40 000 words should fill the cache");
+	cr_assert_eq(st.slots, 65536);
+	nl_tokenizer_free(t);
+
+	t = nl_tokenizer_new();                 /* warm: no word stemmed */
+	cr_assert_not_null(t);
+	cr_assert_eq(nl_tokenizer_run(t, x.s[0], x.len[0], record, &got), 0);
+	nl_tokenizer_cache_stats(t, &st);
+	misses = st.misses;
+	cr_assert_gt(st.hits, misses);
+	cr_assert_eq(nl_tokenizer_run(t, x.s[0], x.len[0], record, &got), 0);
+	nl_tokenizer_cache_stats(t, &st);
+	cr_assert_eq(st.misses, misses);
+	cr_assert_eq(st.clears, 0);
+	nl_tokenizer_free(t);
+
+	for (size_t i = 0; i < sizeof(tiny) / sizeof(tiny[0]); i++) {
+		t = tokenizer_with_cache(tiny[i]);
+		run_texts(t, &x, &got);
+		assert_same_stream(&want, &got, "small cache");
+		run_texts(t, &x, &got);
+		assert_same_stream(&want, &got, "small cache, second run");
+		nl_tokenizer_cache_stats(t, &st);
+		cr_assert_gt(st.clears, 100, "%u slots: %lu clears", tiny[i],
+		    st.clears);
+		cr_assert_leq(st.slots, tiny[i]);
+		cr_assert_leq(st.entries * 2, st.slots);
+		nl_tokenizer_free(t);
+	}
+	free(want.buf);
+	free(got.buf);
+	free_texts(&x);
+}
+
+/* For the oracle check: the text being tokenized, and a tokenizer
+ * without cache to normalize each token's span. */
+struct oracle {
+	const char *text;
+	struct nl_tokenizer *plain;
+	int checked;
+};
+
+static int
+check_token(void *ctx, int flags, const char *tok, int ntok, int start,
+            int end)
+{
+	struct oracle *o = ctx;
+	char fold[NL_MAX_TOKEN], out[NL_MAX_TOKEN];
+	int nf, n;
+
+	cr_assert(start >= 0 && start < end);
+	if (flags & NL_TOK_COLOCATED)
+		return 0;                       /* a joined form */
+	nf = nl_fold_word(o->text + start, end - start, fold, sizeof(fold));
+	cr_assert(nf > 0, "fold of span %d-%d", start, end);
+	cr_assert_eq(!!(flags & NL_TOK_STOPWORD), nl_is_stopword(fold, nf),
+	    "stop flag of %s", fold);
+	n = nl_tokenizer_normalize(o->plain, o->text + start, end - start,
+	    out, sizeof(out));
+	cr_assert(n == ntok && memcmp(out, tok, (size_t)n) == 0,
+	    "span %d-%d (%s): token %.*s, normalized %s", start, end, fold,
+	    ntok, tok, out);
+	o->checked++;
+	return 0;
+}
+
+/* Every main token equals its span folded character by character
+ * (nl_fold_word, not the ASCII fast path of the scanner) and stemmed
+ * without cache; the stop flag equals nl_is_stopword of that fold. */
+Test(nl_tokenizer, cache_tokens_match_their_spans)
+{
+	struct texts x;
+	struct oracle o = { NULL, tokenizer_with_cache(0), 0 };
+	struct nl_tokenizer *t = tokenizer_with_cache(64);
+
+	load_texts(&x);
+	for (int i = 0; i < x.n; i++) {
+		o.text = x.s[i];
+		cr_assert_eq(nl_tokenizer_run(t, x.s[i], x.len[i],
+		    check_token, &o), 0);
+	}
+	cr_assert_gt(o.checked, 60000);
+	nl_tokenizer_free(o.plain);
+	nl_tokenizer_free(t);
+	free_texts(&x);
+}
+
+Test(nl_tokenizer, cache_normalize_and_small_buffers)
+{
+	static const char *const words[] = {
+		"kinderen", "Mensen", "mensen", "de", "buurtcentra", "oudere",
+		"café", "2026", "e-mail", "auto's", "overheid", "x",
+	};
+	struct nl_tokenizer *plain = tokenizer_with_cache(0);
+	struct nl_tokenizer *t = nl_tokenizer_new();
+	char full[NL_MAX_TOKEN], cut[NL_MAX_TOKEN];
+
+	cr_assert_not_null(t);
+	for (int pass = 0; pass < 2; pass++)    /* out too small: -1 */
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]);
+		     i++) {
+			int n = nl_tokenizer_normalize(t, words[i], -1, full,
+			    sizeof(full));
+
+			cr_assert(n > 0);
+			cr_assert_eq(nl_tokenizer_normalize(t, words[i], -1,
+			    cut, n), -1, "%s in %d bytes", words[i], n);
+			cr_assert_eq(nl_tokenizer_normalize(t, words[i], -1,
+			    cut, n + 1), n);
+			cr_assert_str_eq(cut, full);
+		}
+	for (int pass = 0; pass < 2; pass++)    /* cold, then warm */
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]);
+		     i++)
+			for (int sz = 1; sz <= 16; sz++) {
+				char a[16], b[16];
+				int na = nl_tokenizer_normalize(plain,
+				    words[i], -1, a, sz);
+				int nb = nl_tokenizer_normalize(t, words[i],
+				    -1, b, sz);
+
+				cr_assert_eq(na, nb, "%s in %d bytes",
+				    words[i], sz);
+				if (na >= 0)
+					cr_assert_str_eq(a, b);
+			}
+	cr_assert_eq(nl_tokenizer_cache_limit(t, 3), -1);
+	cr_assert_eq(nl_tokenizer_cache_limit(t, 6), -1);
+	cr_assert_eq(nl_tokenizer_cache_limit(t, 1u << 20), -1);
+	cr_assert_eq(nl_tokenizer_cache_limit(NULL, 4), -1);
+	nl_tokenizer_free(plain);
+	nl_tokenizer_free(t);
 }
