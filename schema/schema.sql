@@ -123,7 +123,8 @@ CREATE TABLE woord (
 -- uses the tables below.
 CREATE VIRTUAL TABLE aanbod_fts USING fts5 (
 	naam, samenvatting, omschrijving, organisatie, trefwoorden, labels,
-	content = 'aanbod', content_rowid = 'rowid',
+	content = 'aanbod', content_rowid = 'rowid', detail = none,
+	columnsize = 0,
 	tokenize = '@TOKENIZE@'
 );
 
