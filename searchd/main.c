@@ -148,10 +148,11 @@ main(int argc, char **argv)
 	}
 	/* A search allocates a few hundred KB of scratch (hits, facets) and
 	 * frees it again; glibc would mmap and munmap each such block, and
-	 * every munmap stops all threads for a TLB flush. Keep them on the
-	 * heap instead and give freed memory back only above 64 MB. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	 * every munmap stops all threads for a TLB flush. Keep blocks up to
+	 * 1 MB on the heap (larger ones, for very broad queries on big
+	 * indexes, still go back at once) and return freed heap above 1 MB. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	/* Block the signals in every thread; main collects them. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);

@@ -475,6 +475,17 @@ score_ctx_new(sqlite3 *db, char *err, size_t errlen)
 }
 
 void
+score_ctx_shrink(struct score_ctx *sc)
+{
+	for (int i = 0; i < L_COUNT; i++) {
+		if (sc->l[i].cap * sizeof(struct entry) <= (1u << 20))
+			continue;
+		free(sc->l[i].v);
+		memset(&sc->l[i], 0, sizeof(sc->l[i]));
+	}
+}
+
+void
 score_ctx_free(struct score_ctx *sc)
 {
 	if (sc == NULL)

@@ -53,6 +53,10 @@ typedef int (*score_cb)(void *ctx, uint32_t i, float score);
 struct score_ctx *score_ctx_new(sqlite3 *db, char *err, size_t errlen);
 void score_ctx_free(struct score_ctx *sc);
 
+/* Frees scratch lists grown past 1 MB by a very broad query, so an idle
+ * connection does not keep them. */
+void score_ctx_shrink(struct score_ctx *sc);
+
 /* Scores group g against model m (whose listings the index holds),
  * tokenizing with tok. Returns 0, -1 when the index could not be read
  * (corrupt or I/O error: logged), or -2 when memory ran out or cb

@@ -407,8 +407,11 @@ collect_candidates(const struct model *m, struct conn *c,
 	if (acc_ready(c, m->n) != 0)
 		return problem_set(pr, 500, NULL, "geen geheugen");
 	for (size_t g = 0; g < r->plan.n; g++)
-		if (run_group(m, c, &r->plan.groups[g], out, found, pr) != 0)
+		if (run_group(m, c, &r->plan.groups[g], out, found, pr) != 0) {
+			score_ctx_shrink(c->score);
 			return -1;
+		}
+	score_ctx_shrink(c->score);
 	for (uint32_t k = 0; k < out->n; k++) {
 		uint32_t i = out->v[k].idx;
 		double match = coverage(&r->plan, c->exact[i], c->partial[i]);
