@@ -379,9 +379,8 @@ run_group(const struct model *m, struct conn *c, const struct plan_group *g,
  * only an expansion of it (correction, synonym, compound part) matched.
  */
 static double
-coverage(const struct query_plan *p, uint16_t exact, uint16_t partial)
+coverage(uint16_t words, uint16_t exact, uint16_t partial)
 {
-	uint16_t words = plan_words(p);
 	double got;
 
 	if (words == 0)
@@ -398,6 +397,8 @@ collect_candidates(const struct model *m, struct conn *c,
                    const struct search_req *r, struct hitvec *out,
                    uint16_t *found, struct problem *pr)
 {
+	uint16_t words;
+
 	if (r->q == NULL) {
 		for (uint32_t i = 0; i < m->n; i++)
 			if (m->active[i] && hitvec_push(out, i, 0) != 0)
@@ -412,9 +413,10 @@ collect_candidates(const struct model *m, struct conn *c,
 			return -1;
 		}
 	score_ctx_shrink(c->score);
+	words = (uint16_t)plan_words(&r->plan);
 	for (uint32_t k = 0; k < out->n; k++) {
 		uint32_t i = out->v[k].idx;
-		double match = coverage(&r->plan, c->exact[i], c->partial[i]);
+		double match = coverage(words, c->exact[i], c->partial[i]);
 		out->v[k].match = match;
 		out->v[k].score = c->acc[i] * m->fresh[i] * (COVER_BASE +
 		    (1.0 - COVER_BASE) * match);
@@ -459,18 +461,32 @@ failed_dims(const struct model *m, const struct search_req *r, uint32_t i)
 	return fails;
 }
 
+/* Adds listing i to the counts of facet d. A city-wide listing (no wijk
+ * of its own) counts for every wijk of its gemeente: it is tallied per
+ * gemeente in citywide[] and spread over the wijken once, at the end
+ * (spread_citywide), instead of once per listing. */
 static void
-count_facet(const struct model *m, enum dim_id d, uint32_t i, uint32_t *cnt)
+count_facet(const struct model *m, enum dim_id d, uint32_t i, uint32_t *cnt,
+            uint32_t *citywide)
 {
 	const struct csr *c = &m->dim[d];
 
 	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
 		cnt[c->vals[k]]++;
-	if (d == D_WIJK && c->start[i] == c->start[i + 1]) {
-		const struct csr *gw = &m->gm_wijken;
-		uint16_t g = m->home_gm[i];
+	if (d == D_WIJK && c->start[i] == c->start[i + 1])
+		citywide[m->home_gm[i]]++;
+}
+
+static void
+spread_citywide(const struct model *m, uint32_t *cnt, const uint32_t *citywide)
+{
+	const struct csr *gw = &m->gm_wijken;
+
+	for (uint32_t g = 0; g < m->vs[D_GEMEENTE].n; g++) {
+		if (citywide[g] == 0)
+			continue;
 		for (uint32_t k = gw->start[g]; k < gw->start[g + 1]; k++)
-			cnt[gw->vals[k]]++;
+			cnt[gw->vals[k]] += citywide[g];
 	}
 }
 
@@ -549,10 +565,11 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
            struct search_res *res, struct problem *pr)
 {
 	struct hitvec cand = { 0 };
-	uint32_t kept = 0;
+	uint32_t kept = 0, *citywide = NULL;
 
 	memset(res, 0, sizeof(*res));
-	if (alloc_facets(m, res) != 0) {
+	if (alloc_facets(m, res) != 0 || (citywide = calloc(
+	    m->vs[D_GEMEENTE].n + 1, sizeof(*citywide))) == NULL) {
 		problem_set(pr, 500, NULL, "geen geheugen");
 		goto fail;
 	}
@@ -565,16 +582,19 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 		if (fails == 0) {
 			for (int f = 0; f < 5; f++)
 				count_facet(m, SEARCH_FACETS[f], h.idx,
-				    res->facet[SEARCH_FACETS[f]]);
+				    res->facet[SEARCH_FACETS[f]], citywide);
 			h.rank = m->name_rank[h.idx];
 			h.wijk_specific = r->q == NULL && names_chosen_wijk(m, r, h.idx);
 			cand.v[kept++] = h;
 		} else if ((fails & (fails - 1)) == 0) {
 			enum dim_id d = (enum dim_id)__builtin_ctz(fails);
 			if (is_facet(d))
-				count_facet(m, d, h.idx, res->facet[d]);
+				count_facet(m, d, h.idx, res->facet[d], citywide);
 		}
 	}
+	spread_citywide(m, res->facet[D_WIJK], citywide);
+	free(citywide);
+	citywide = NULL;
 	sort_top(cand.v, kept, (uint64_t)r->pagina * r->per_pagina > kept ?
 	    kept : r->pagina * r->per_pagina);
 	res->total = kept;
@@ -582,6 +602,7 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 	return 0;
 fail:
 	free(cand.v);
+	free(citywide);
 	search_res_free(res);
 	return -1;
 }
