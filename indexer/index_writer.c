@@ -58,6 +58,7 @@ struct index_writer {
 	const struct vocab *vocab;     /* borrowed; outlives the writer */
 	struct nl_tokenizer *tok;      /* splits words for the woord table */
 	struct word_count *words;      /* the woord table, written at the end */
+	struct word_set *ws;           /* the words of the listing being added */
 	struct postings_build *pb;     /* ranking data, written at the end */
 };
 
@@ -77,6 +78,8 @@ struct word_set {
 	const char *text;              /* the text being split */
 };
 
+static void word_seen(void *ctx, int field, const char *text, int flags,
+    int start, int end);
 static void set_err(char *err, size_t errlen, sqlite3 *db, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
 
@@ -261,10 +264,12 @@ index_writer_open(struct index_writer **out, const char *path,
 	}
 	if ((w->tok = nl_tokenizer_new()) == NULL ||
 	    (w->words = word_count_new()) == NULL ||
+	    (w->ws = calloc(1, sizeof(*w->ws))) == NULL ||
 	    postings_build_new(&w->pb) != 0) {
 		snprintf(err, errlen, "geen geheugen");
 		goto fail;
 	}
+	postings_build_observe(w->pb, word_seen, w->ws);
 	if (nl_tokenizer_register(w->db) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "tokenizer %s registreren mislukt",
 		    NL_TOKENIZER_NAME);
@@ -531,34 +536,27 @@ collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
 	return 0;
 }
 
+/* Postings observer: the words of naam (0), samenvatting (1) and
+ * trefwoorden (4) go to the listing's word set. */
 static void
-words_of(struct index_writer *w, struct word_set *ws, const char *text)
+word_seen(void *ctx, int field, const char *text, int flags, int start,
+          int end)
 {
-	if (text == NULL)
+	struct word_set *ws = ctx;
+
+	if (field != 0 && field != 1 && field != 4)
 		return;
 	ws->text = text;
-	nl_tokenizer_run(w->tok, text, -1, collect_word, ws);
+	collect_word(ws, flags, NULL, 0, start, end);
 }
 
 static int
-put_words(struct index_writer *w, const struct listing *l)
+put_words(struct index_writer *w)
 {
-	struct word_set *ws = calloc(1, sizeof(*ws));
-	int rc = -1;
-
-	if (ws == NULL)
-		return -1;
-	words_of(w, ws, l->naam);
-	words_of(w, ws, l->samenvatting);
-	for (size_t i = 0; i < l->trefwoorden.n; i++)
-		words_of(w, ws, l->trefwoorden.v[i]);
-	for (int i = 0; i < ws->n; i++)
-		if (word_count_add(w->words, ws->keys[i], ws->shown[i]) != 0)
-			goto fail;
-	rc = 0;
-fail:
-	free(ws);
-	return rc;
+	for (int i = 0; i < w->ws->n; i++)
+		if (word_count_add(w->words, w->ws->keys[i], w->ws->shown[i]) != 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -569,6 +567,7 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	struct fts_fields ff;
 	uint32_t ntokens = 0;
 
+	w->ws->n = 0;
 	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
 	    postings_build_add(w->pb, (uint32_t)rowid, ff.f, &ntokens) != 0) {
 		snprintf(err, errlen, "geen geheugen voor %s", l->id);
@@ -584,7 +583,7 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	    put_values(w, rowid, "taal", &l->talen) != 0 ||
 	    put_wijken(w, rowid, l) != 0 ||
 	    put_slots(w, rowid, l) != 0 ||
-	    put_words(w, l) != 0 ||
+	    put_words(w) != 0 ||
 	    put_fts(w, rowid, &ff) != 0) {
 		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
 		fts_fields_free(&ff);
@@ -672,6 +671,7 @@ index_writer_close(struct index_writer *w)
 		sqlite3_close(w->db);
 	nl_tokenizer_free(w->tok);
 	word_count_free(w->words);
+	free(w->ws);
 	postings_build_free(w->pb);
 	free(w->path);
 	free(w);

@@ -41,6 +41,10 @@ struct postings_build {
 	uint32_t rowid;
 	uint32_t weight2;       /* of the field being tokenized */
 	uint32_t ntokens;
+	int field;              /* being tokenized */
+	const char *text;       /* its text */
+	postings_token_cb observer;
+	void *observer_ctx;
 	int nomem;
 };
 
@@ -152,8 +156,9 @@ on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 	struct term *t;
 	long id;
 
-	(void)start;
-	(void)end;
+	if (pb->observer != NULL)
+		pb->observer(pb->observer_ctx, pb->field, pb->text, flags, start,
+		    end);
 	if (!(flags & NL_TOK_COLOCATED))
 		pb->ntokens++;
 	if ((flags & NL_TOK_STOPWORD) || ntok <= 0)
@@ -202,6 +207,8 @@ postings_build_add(struct postings_build *pb, uint32_t rowid,
 		if (fields[f] == NULL || fields[f][0] == '\0')
 			continue;
 		pb->weight2 = FIELD_WEIGHT2[f];
+		pb->field = f;
+		pb->text = fields[f];
 		if (nl_tokenizer_run(pb->tok, fields[f], -1, on_token, pb) != 0 ||
 		    pb->nomem)
 			return -1;
@@ -211,6 +218,14 @@ postings_build_add(struct postings_build *pb, uint32_t rowid,
 			return -1;
 	*ntokens = pb->ntokens;
 	return 0;
+}
+
+void
+postings_build_observe(struct postings_build *pb, postings_token_cb cb,
+                       void *ctx)
+{
+	pb->observer = cb;
+	pb->observer_ctx = ctx;
 }
 
 /* qsort_r comparator: terms by their text. */

@@ -34,6 +34,15 @@ int postings_build_new(struct postings_build **out);
 int postings_build_add(struct postings_build *pb, uint32_t rowid,
                        const char *const fields[SK_FIELD_COUNT],
                        uint32_t *ntokens);
+/* Called for every token of the listing being added (stop words and
+ * colocated tokens too): the field number (order of SK_BM25_WEIGHTS), the
+ * field's text, the token's NL_TOK_* flags and its byte span in text. Lets
+ * the writer collect suggestion words without tokenizing again. */
+typedef void (*postings_token_cb)(void *ctx, int field, const char *text,
+                                  int flags, int start, int end);
+/* Sets the observer (NULL: none). */
+void postings_build_observe(struct postings_build *pb, postings_token_cb cb,
+                            void *ctx);
 /* Writes the tables term and posting into db (inside the caller's
  * transaction). Returns 0, or -1 with a message in err. */
 int postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,
