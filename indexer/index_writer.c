@@ -277,7 +277,10 @@ index_writer_open(struct index_writer **out, const char *path,
 	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;",
 	    SK_SCHEMA_VERSION);
-	if (exec_sql(w->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+	/* 16 KiB pages: fewer B-tree splits while writing (~10 % faster) and
+	 * fewer overflow pages per posting list when searchd reads them. */
+	if (exec_sql(w->db, "PRAGMA page_size = 16384; "
+	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 	    "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
 	    err, errlen) != 0 ||
 	    exec_sql(w->db, pragma, err, errlen) != 0 ||

@@ -6,8 +6,9 @@
  *
  * Flow: for each file (in command-line order) the format is sniffed, the
  * matching reader streams raw records, listing_build() validates each one
- * and the good ones go to the index writer. Messages and counters live in
- * struct diag. If any file is rejected nothing is published.
+ * and the good ones go to the index writer, which runs on a second thread
+ * (write_thread.h). Messages and counters live in struct diag. If any file
+ * is rejected nothing is published.
  * Exit: 0 ok, 1 listings skipped, 2 file rejected or run failed, 64 usage.
  */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "listing_build.h"
 #include "publish.h"
 #include "vocab.h"
+#include "write_thread.h"
 #include "xml_reader.h"
 
 enum { EXIT_OK = 0, EXIT_SKIPPED = 1, EXIT_FAILED = 2, EXIT_USAGE = 64 };
@@ -42,6 +44,7 @@ struct run {
 	struct diag diag;
 	struct build_ctx *build;
 	struct index_writer *writer;   /* NULL with --check */
+	struct write_thread *wt;       /* writes on a second thread */
 	int write_failed;
 	char err[512];
 };
@@ -135,12 +138,8 @@ on_record(const struct raw_record *rec, void *ctx)
 		return -1;
 	}
 	if (rc == 1) {
-		if (run->writer != NULL &&
-		    index_writer_add(run->writer, &l, run->err,
-		    sizeof(run->err)) != 0) {
-			fprintf(stderr, "indexer: %s\n", run->err);
-			run->write_failed = 1;
-			listing_free(&l);
+		if (run->wt != NULL && write_thread_put(run->wt, &l) != 0) {
+			run->write_failed = 1;   /* message: write_thread_finish */
 			return -1;
 		}
 		run->diag.imported++;
@@ -203,6 +202,21 @@ store_sources(struct run *run, const struct options *o)
 	return rc;
 }
 
+/* Waits for the writer thread to write everything queued. Returns 0, or
+ * -1 after printing the write error. */
+static int
+stop_writer(struct run *run)
+{
+	struct write_thread *t = run->wt;
+
+	run->wt = NULL;
+	if (write_thread_finish(t, run->err, sizeof(run->err)) != 0) {
+		fprintf(stderr, "indexer: %s\n", run->err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Finishes the new index and makes it live. Returns 0 or -1. */
 static int
 finish_and_publish(struct run *run, const struct options *o,
@@ -254,9 +268,15 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (run.writer != NULL && write_thread_start(&run.wt, run.writer) != 0) {
+		fprintf(stderr, "indexer: kan geen schrijfthread starten\n");
+		goto out;
+	}
 	for (int i = 0; i < o.nfiles && !failed; i++)
 		if (read_one(&run, o.files[i]) == -2)
 			failed = 1;
+	if (stop_writer(&run) != 0)
+		failed = 1;
 	if (failed || run.diag.rejected > 0) {
 		run.diag.imported = 0;
 		goto out;
@@ -268,6 +288,7 @@ main(int argc, char **argv)
 	}
 	status = run.diag.skipped > 0 ? EXIT_SKIPPED : EXIT_OK;
 out:
+	stop_writer(&run);
 	if (status == EXIT_FAILED) {
 		if (run.diag.rejected > 0 && !o.check_only)
 			fputs("indexer: een bestand is afgekeurd; de index is niet "
