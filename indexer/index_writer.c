@@ -562,22 +562,42 @@ put_words(struct index_writer *w)
 	return 0;
 }
 
-int
-index_writer_add(struct index_writer *w, const struct listing *l,
-                 char *err, size_t errlen)
+/* Reading side of adding a listing: its rowid, the text of the trefwoorden
+ * and labels fields, its ranking data and suggestion words. */
+static int
+prepare_fields(struct index_writer *w, const struct listing *l,
+               struct prepared_listing *p, char *err, size_t errlen)
 {
-	sqlite3_int64 rowid = w->next_rowid;
 	struct fts_fields ff;
-	uint32_t ntokens = 0;
 
+	p->rowid = w->next_rowid;
 	w->ws->n = 0;
 	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
-	    postings_build_add(w->pb, (uint32_t)rowid, ff.f, &ntokens) != 0) {
+	    postings_build_add(w->pb, (uint32_t)p->rowid, ff.f, &p->ntokens) != 0 ||
+	    put_words(w) != 0) {
 		snprintf(err, errlen, "geen geheugen voor %s", l->id);
 		fts_fields_free(&ff);
 		return -1;
 	}
-	if (put_aanbod(w, rowid, l, &ff, ntokens) != 0 ||
+	p->kw = ff.kw;
+	p->labels = ff.labels;
+	w->next_rowid++;
+	return 0;
+}
+
+/* Writing side: the rows of one prepared listing. */
+static int
+store_fields(struct index_writer *w, const struct listing *l,
+             const struct prepared_listing *p, char *err, size_t errlen)
+{
+	sqlite3_int64 rowid = p->rowid;
+	struct fts_fields ff = {
+		{ l->naam, l->samenvatting, l->omschrijving, l->organisatie, p->kw,
+		  p->labels },
+		p->kw, p->labels,
+	};
+
+	if (put_aanbod(w, rowid, l, &ff, p->ntokens) != 0 ||
 	    put_values(w, rowid, "thema", &l->themas) != 0 ||
 	    put_values(w, rowid, "doelgroep", &l->doelgroepen) != 0 ||
 	    put_values(w, rowid, "trefwoord", &l->trefwoorden) != 0 ||
@@ -586,15 +606,57 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	    put_values(w, rowid, "taal", &l->talen) != 0 ||
 	    put_wijken(w, rowid, l) != 0 ||
 	    put_slots(w, rowid, l) != 0 ||
-	    put_words(w) != 0 ||
 	    put_fts(w, rowid, &ff) != 0) {
 		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
-		fts_fields_free(&ff);
 		return -1;
 	}
-	fts_fields_free(&ff);
-	w->next_rowid++;
 	return 0;
+}
+
+int
+index_writer_prepare(struct index_writer *w, struct listing *l,
+                     struct prepared_listing *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	listing_init(&p->l);
+	if (prepare_fields(w, l, p, err, errlen) != 0) {
+		listing_free(l);
+		return -1;
+	}
+	p->l = *l;
+	listing_init(l);
+	return 0;
+}
+
+int
+index_writer_store(struct index_writer *w, const struct prepared_listing *p,
+                   char *err, size_t errlen)
+{
+	return store_fields(w, &p->l, p, err, errlen);
+}
+
+void
+prepared_listing_free(struct prepared_listing *p)
+{
+	listing_free(&p->l);
+	free(p->kw);
+	free(p->labels);
+	p->kw = p->labels = NULL;
+}
+
+int
+index_writer_add(struct index_writer *w, const struct listing *l,
+                 char *err, size_t errlen)
+{
+	struct prepared_listing p = { 0 };
+	int rc;
+
+	if (prepare_fields(w, l, &p, err, errlen) != 0)
+		return -1;
+	rc = store_fields(w, l, &p, err, errlen);
+	free(p.kw);
+	free(p.labels);
+	return rc;
 }
 
 int

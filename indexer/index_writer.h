@@ -18,6 +18,7 @@
 #define SK_INDEX_WRITER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "listing.h"
 #include "vocab.h"
@@ -31,6 +32,29 @@ int index_writer_open(struct index_writer **out, const char *path,
 /* Adds one listing. Returns 0, or -1 with a message in err. */
 int index_writer_add(struct index_writer *w, const struct listing *l,
                      char *err, size_t errlen);
+
+/*
+ * index_writer_add() in two halves, for two threads (write_thread.h):
+ * prepare assigns the rowid and collects the ranking data and suggestion
+ * words (no SQL); store writes the rows (SQL only). Prepare listings in
+ * input order on one thread and store them in the same order on another;
+ * the two halves touch disjoint parts of the writer.
+ */
+struct prepared_listing {
+	struct listing l;          /* owned */
+	long long rowid;
+	uint32_t ntokens;          /* length for ranking */
+	char *kw, *labels;         /* texts of the trefwoorden and labels fields */
+};
+/* Takes l over (it is emptied, also on failure). Returns 0, or -1 with a
+ * message in err. */
+int index_writer_prepare(struct index_writer *w, struct listing *l,
+                         struct prepared_listing *p, char *err,
+                         size_t errlen);
+int index_writer_store(struct index_writer *w,
+                       const struct prepared_listing *p, char *err,
+                       size_t errlen);
+void prepared_listing_free(struct prepared_listing *p);
 /* Stores a meta key/value (e.g. "sources"). */
 int index_writer_meta(struct index_writer *w, const char *key,
                       const char *value, char *err, size_t errlen);

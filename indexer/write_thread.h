@@ -5,8 +5,10 @@
  * tokenizer, the postings).
  *
  * The reading thread hands each accepted listing over with
- * write_thread_put(); the writer thread calls index_writer_add() on them
- * in the same order, so rowids follow the input as without a thread.
+ * write_thread_put(), which prepares it there (index_writer_prepare:
+ * tokenizing for the ranking data); the writer thread stores them
+ * (index_writer_store: SQLite, FTS5) in the same order, so rowids follow
+ * the input as without a thread.
  * A bounded queue (WRITE_QUEUE_MAX listings) keeps memory flat.
  *
  * Ownership: write_thread_put() takes the listing over (the caller's
@@ -28,8 +30,9 @@ struct write_thread;
 
 /* Starts the writer thread on w. Returns 0, or -1 (no thread; *out NULL). */
 int write_thread_start(struct write_thread **out, struct index_writer *w);
-/* Queues l (taken over). Returns 0, or -1 when a write has failed (l is
- * freed; stop reading and call write_thread_finish() for the message). */
+/* Prepares and queues l (taken over). Returns 0, or -1 when preparing or
+ * a write has failed (l is freed; stop reading and call
+ * write_thread_finish() for the message). */
 int write_thread_put(struct write_thread *t, struct listing *l);
 /* Waits until everything queued is written, stops the thread and frees
  * it. Returns 0, or -1 with the first write error in err. NULL is fine. */

@@ -7,6 +7,7 @@
 #   make fuzz                  build, then fuzz each harness FUZZ_SECONDS
 #   make -j2 fuzz              the same, two harnesses at a time
 #   make fuzz FUZZ_TARGETS="xml csv" FUZZ_SECONDS=600
+#   make fuzz FUZZ_TARGETS=snippet FUZZ_SECONDS=300
 #   make fuzz-regress          replay tests/fuzz/regress/ and the seeds once
 #   make fuzz-build            only build build/fuzz/fuzz_*
 #
@@ -27,6 +28,10 @@ FUZZ_ALL     := xml csv tijden params query
 ifneq ($(wildcard searchd/expand.h),)
 FUZZ_ALL     += expand
 endif
+# fuzz_snippet (marked snippets without FTS5) only where searchd has it.
+ifneq ($(wildcard searchd/snippet.h),)
+FUZZ_ALL     += snippet
+endif
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_DIR     := build/fuzz
 FUZZ_SRCDIR  := tests/fuzz
@@ -39,6 +44,7 @@ FUZZ_MAXLEN_tijden := 4096
 FUZZ_MAXLEN_params := 16384
 FUZZ_MAXLEN_query  := 4096
 FUZZ_MAXLEN_expand := 512
+FUZZ_MAXLEN_snippet := 8192
 
 # Files the reader harnesses start from (on top of tests/fuzz/seeds/<h>/).
 FUZZ_FIXTURES_xml := $(wildcard fixtures/handmade/*.xml fixtures/corpus/*.xml \
