@@ -91,7 +91,9 @@ def test_default_bind_is_loopback(small_index, moddir):
 
 @pytest.mark.parametrize("args", [[], ["--port", "{port}"], ["--index", "{idx}"],
                                   ["--index", "{idx}", "--port", "nul"],
-                                  ["--index", "{idx}", "--port", "{port}", "--onzin"]])
+                                  ["--index", "{idx}", "--port", "{port}", "--onzin"],
+                                  ["--index", "{idx}", "--port", "{port}", "--cache-mb", "-1"],
+                                  ["--index", "{idx}", "--port", "{port}", "--cache-mb", "veel"]])
 def test_bad_command_line_exits_nonzero(small_index, moddir, args):
     port = free_port()
     args = [a.format(port=port, idx=small_index) for a in args]
@@ -113,3 +115,26 @@ def test_sigterm_stops_cleanly(small_index, moddir):
     p.terminate()
     assert p.wait(10) is not None
     assert not sanitizer_report(open(log).read()), open(log).read()[-3000:]
+
+
+def test_cache_can_be_turned_off(small_index, moddir):
+    """--cache-mb 0 serves the same answers, each one made anew."""
+    port = free_port()
+    p = start(["--index", small_index, "--port", str(port), "--cache-mb", "0"],
+              str(moddir / "nocache.log"))
+    try:
+        deadline = time.monotonic() + 10
+        body = b""
+        while time.monotonic() < deadline:
+            try:
+                body = http_get("127.0.0.1", port, "/v1/aanbod?q=koffie")
+                if body.startswith(b"HTTP/1.1 200"):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        assert body.startswith(b"HTTP/1.1 200"), body[:200]
+        again = http_get("127.0.0.1", port, "/v1/aanbod?q=koffie")
+        assert again.split(b"\r\n\r\n", 1)[1] == body.split(b"\r\n\r\n", 1)[1]
+    finally:
+        stop(p)
+    assert not sanitizer_report(open(str(moddir / "nocache.log"), errors="replace").read())
