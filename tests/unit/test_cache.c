@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,9 @@ Test(jsonw, writes_what_jansson_reads_back)
 	jw_key(&w, "lijst");
 	jw_begin_array(&w);
 	jw_int(&w, -3);
+	jw_int(&w, 0);
+	jw_int(&w, INT64_MIN);
+	jw_int(&w, 1234567890123);
 	jw_real(&w, 0.5);
 	jw_real(&w, 2.0);
 	jw_bool(&w, 1);
@@ -119,10 +123,18 @@ Test(jsonw, writes_what_jansson_reads_back)
 	    "a\"b\\c\n\t\x01 café <mark>");
 	cr_expect(json_is_null(json_object_get(j, "leeg")));
 	cr_expect(json_is_null(json_object_get(j, "fout")));
-	cr_expect_eq(json_array_size(json_object_get(j, "lijst")), 6);
-	cr_expect(json_is_real(json_array_get(json_object_get(j, "lijst"), 2)));
+	cr_expect_eq(json_array_size(json_object_get(j, "lijst")), 9);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(j,
+	    "lijst"), 0)), -3);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(j,
+	    "lijst"), 1)), 0);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(j,
+	    "lijst"), 2)), INT64_MIN);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(j,
+	    "lijst"), 3)), 1234567890123);
+	cr_expect(json_is_real(json_array_get(json_object_get(j, "lijst"), 5)));
 	cr_expect_float_eq(json_real_value(json_array_get(json_object_get(j,
-	    "lijst"), 1)), 0.5, 1e-12);
+	    "lijst"), 4)), 0.5, 1e-12);
 	json_decref(j);
 	free(s);
 }
