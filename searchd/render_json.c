@@ -170,17 +170,14 @@ put_marked_snippet(struct jsonw *w, struct conn *c,
 			    raw);
 	if (found <= 0 || raw->failed)
 		return;
-	for (size_t i = 0; i < raw->len; i++) {
-		switch (raw->s[i]) {
-		case '&':    sbuf_putn(html, "&amp;", 5); break;
-		case '<':    sbuf_putn(html, "&lt;", 4); break;
-		case '>':    sbuf_putn(html, "&gt;", 4); break;
-		case '"':    sbuf_putn(html, "&quot;", 6); break;
-		case '\'':   sbuf_putn(html, "&#39;", 5); break;
-		case '\x01': sbuf_putn(html, "<mark>", 6); break;
-		case '\x02': sbuf_putn(html, "</mark>", 7); break;
-		default:     sbuf_putn(html, raw->s + i, 1); break;
-		}
+	/* text between markers HTML-escaped, the markers as <mark> */
+	for (size_t i = 0, run = 0; i <= raw->len; i++) {
+		if (i < raw->len && raw->s[i] != '\x01' && raw->s[i] != '\x02')
+			continue;
+		sbuf_html_n(html, raw->s + run, i - run);
+		if (i < raw->len)
+			sbuf_put(html, raw->s[i] == '\x01' ? "<mark>" : "</mark>");
+		run = i + 1;
 	}
 	if (html->failed || html->s == NULL)
 		return;

@@ -64,20 +64,25 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 }
 
 void
-sbuf_html(struct sbuf *b, const char *s)
+sbuf_html_n(struct sbuf *b, const char *s, size_t n)
 {
-	if (s == NULL)
-		return;
-	for (; *s != '\0'; s++) {
-		switch (*s) {
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
 		case '&':  sbuf_put(b, "&amp;"); break;
 		case '<':  sbuf_put(b, "&lt;"); break;
 		case '>':  sbuf_put(b, "&gt;"); break;
 		case '"':  sbuf_put(b, "&quot;"); break;
 		case '\'': sbuf_put(b, "&#39;"); break;
-		default:   sbuf_putn(b, s, 1); break;
+		default:   sbuf_putn(b, s + i, 1); break;
 		}
 	}
+}
+
+void
+sbuf_html(struct sbuf *b, const char *s)
+{
+	if (s != NULL)
+		sbuf_html_n(b, s, strlen(s));
 }
 
 void

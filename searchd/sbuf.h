@@ -22,6 +22,8 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped. NULL appends nothing. */
 void sbuf_html(struct sbuf *b, const char *s);
+/* The same for the n bytes at s. */
+void sbuf_html_n(struct sbuf *b, const char *s, size_t n);
 /* Appends s percent-encoded for a query string value. */
 void sbuf_url(struct sbuf *b, const char *s);
 /* Returns the string (caller frees) or NULL after a failure. */
