@@ -423,6 +423,21 @@ fts_fields_free(struct fts_fields *ff)
 	free(ff->labels);
 }
 
+/* Points ff at the six field texts of l, with kw and labels made
+ * already (ff borrows all of them). */
+static void
+fts_fields_set(struct fts_fields *ff, const struct listing *l, char *kw,
+               char *labels)
+{
+	ff->f[0] = l->naam;
+	ff->f[1] = l->samenvatting;
+	ff->f[2] = l->omschrijving;
+	ff->f[3] = l->organisatie;
+	ff->f[4] = ff->kw = kw;
+	ff->f[5] = ff->labels = labels;
+}
+
+/* Makes kw and labels (ff owns them: fts_fields_free) and sets ff. */
 static int
 fts_fields_make(const struct vocab *v, const struct listing *l,
                 struct fts_fields *ff)
@@ -434,12 +449,7 @@ fts_fields_make(const struct vocab *v, const struct listing *l,
 		fts_fields_free(ff);
 		return -1;
 	}
-	ff->f[0] = l->naam;
-	ff->f[1] = l->samenvatting;
-	ff->f[2] = l->omschrijving;
-	ff->f[3] = l->organisatie;
-	ff->f[4] = ff->kw;
-	ff->f[5] = ff->labels;
+	fts_fields_set(ff, l, ff->kw, ff->labels);
 	return 0;
 }
 
@@ -591,12 +601,9 @@ store_fields(struct index_writer *w, const struct listing *l,
              const struct prepared_listing *p, char *err, size_t errlen)
 {
 	sqlite3_int64 rowid = p->rowid;
-	struct fts_fields ff = {
-		{ l->naam, l->samenvatting, l->omschrijving, l->organisatie, p->kw,
-		  p->labels },
-		p->kw, p->labels,
-	};
+	struct fts_fields ff;
 
+	fts_fields_set(&ff, l, p->kw, p->labels);
 	if (put_aanbod(w, rowid, l, &ff, p->ntokens) != 0 ||
 	    put_values(w, rowid, "thema", &l->themas) != 0 ||
 	    put_values(w, rowid, "doelgroep", &l->doelgroepen) != 0 ||
