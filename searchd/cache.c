@@ -157,16 +157,15 @@ cache_put(struct answer_cache *c, const char *gen, const char *target,
 	memcpy(e->data + gl + 1, target, tl + 1);
 	memcpy(e->data + e->klen + 1, body, bl + 1);
 	pthread_mutex_lock(&s->mu);
-	pp = find(s, h, gen, target);
-	if (*pp != NULL) {                /* made twice at the same time */
+	if (*find(s, h, gen, target) != NULL) {   /* made twice at once */
 		pthread_mutex_unlock(&s->mu);
 		free(e);
 		return;
 	}
 	while (s->bytes + size > s->max_bytes && s->oldest != NULL)
 		evict(s, s->oldest);
-	pp = find(s, h, gen, target);
-	e->chain = NULL;
+	pp = &s->bucket[(h >> 4) % BUCKETS];
+	e->chain = *pp;
 	*pp = e;
 	lru_push(s, e);
 	s->bytes += size;

@@ -18,35 +18,27 @@ before_value(struct jsonw *w)
 	w->need_comma = 1;
 }
 
-void
-jw_begin_object(struct jsonw *w)
+/* Opens an object or array with c ('{' or '['). */
+static void
+open_value(struct jsonw *w, const char *c)
 {
 	before_value(w);
-	sbuf_putn(w->b, "{", 1);
+	sbuf_putn(w->b, c, 1);
 	w->need_comma = 0;
 }
 
-void
-jw_end_object(struct jsonw *w)
+/* Closes it with c ('}' or ']'). */
+static void
+close_value(struct jsonw *w, const char *c)
 {
-	sbuf_putn(w->b, "}", 1);
+	sbuf_putn(w->b, c, 1);
 	w->need_comma = 1;
 }
 
-void
-jw_begin_array(struct jsonw *w)
-{
-	before_value(w);
-	sbuf_putn(w->b, "[", 1);
-	w->need_comma = 0;
-}
-
-void
-jw_end_array(struct jsonw *w)
-{
-	sbuf_putn(w->b, "]", 1);
-	w->need_comma = 1;
-}
+void jw_begin_object(struct jsonw *w) { open_value(w, "{"); }
+void jw_end_object(struct jsonw *w)   { close_value(w, "}"); }
+void jw_begin_array(struct jsonw *w)  { open_value(w, "["); }
+void jw_end_array(struct jsonw *w)    { close_value(w, "]"); }
 
 /* Writes s as a JSON string literal (s is valid UTF-8). */
 static void
