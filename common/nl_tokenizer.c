@@ -118,6 +118,7 @@ struct nl_tokenizer {
 	 * nl_tokenizer_new() with this very pipeline, so they cannot drift. */
 	char stop_stems[NL_NSTOP][NL_STOPSTEM_MAX];
 	struct nl_cache cache;
+	const struct nl_replay *replay;  /* FTS5 instances only; may be NULL */
 };
 
 /* Compares w (n bytes) with the NUL-ended s as strcmp would. The words
@@ -1468,13 +1469,13 @@ nl_tokenizer_fingerprint(char out[17])
 /* ---- FTS5 glue ----------------------------------------------------------- */
 
 /* An Fts5Tokenizer is a struct nl_tokenizer. The tokenizer takes no
- * arguments: tokenize='dutch'. */
+ * arguments: tokenize='dutch'. udata is the struct nl_replay of
+ * nl_tokenizer_register_replay(), or NULL. */
 static int
 fts5_create(void *udata, const char **argv, int argc, Fts5Tokenizer **out)
 {
 	struct nl_tokenizer *t;
 
-	(void)udata;
 	(void)argv;
 	*out = NULL;
 	if (argc > 0)
@@ -1482,6 +1483,7 @@ fts5_create(void *udata, const char **argv, int argc, Fts5Tokenizer **out)
 	t = nl_tokenizer_new();
 	if (t == NULL)
 		return SQLITE_NOMEM;
+	t->replay = udata;
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
 }
@@ -1511,29 +1513,35 @@ static int
 fts5_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
               int len, int (*xToken)(void *, int, const char *, int, int, int))
 {
+	struct nl_tokenizer *t = (struct nl_tokenizer *)p;
 	struct fts5_cb f = { ctx, xToken };
 	struct run r;
 	int rc;
 
 	if (len <= 0)
 		return SQLITE_OK;
-	rc = run_init(&r, (struct nl_tokenizer *)p, text, len, fts5_token, &f);
+	if (t->replay != NULL && (flags & FTS5_TOKENIZE_DOCUMENT)) {
+		rc = t->replay->fn(t->replay->ctx, text, len, fts5_token, &f);
+		if (rc != NL_REPLAY_MISS)
+			return rc;
+	}
+	rc = run_init(&r, t, text, len, fts5_token, &f);
 	if (rc != SQLITE_OK)
 		return rc;
 	r.prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
 	return run_text(&r);
 }
 
-int
-nl_tokenizer_register(sqlite3 *db)
+/* Registers "dutch" with db's FTS5; every instance gets replay (may be
+ * NULL). */
+static int
+register_dutch(sqlite3 *db, const struct nl_replay *replay)
 {
 	fts5_tokenizer tok = { fts5_create, fts5_delete, fts5_tokenize };
 	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (db == NULL)
-		return SQLITE_MISUSE;
 	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -1547,8 +1555,25 @@ nl_tokenizer_register(sqlite3 *db)
 		goto fail;
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, NL_TOKENIZER_NAME, NULL, &tok, NULL);
+	return api->xCreateTokenizer(api, NL_TOKENIZER_NAME, (void *)replay,
+	    &tok, NULL);
 fail:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+nl_tokenizer_register(sqlite3 *db)
+{
+	if (db == NULL)
+		return SQLITE_MISUSE;
+	return register_dutch(db, NULL);
+}
+
+int
+nl_tokenizer_register_replay(sqlite3 *db, const struct nl_replay *replay)
+{
+	if (db == NULL || replay == NULL || replay->fn == NULL)
+		return SQLITE_MISUSE;
+	return register_dutch(db, replay);
 }

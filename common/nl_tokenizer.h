@@ -72,6 +72,27 @@ typedef int (*nl_token_cb)(void *ctx, const char *tok, int ntok, int start,
 typedef int (*nl_token_ex_cb)(void *ctx, int flags, const char *tok, int ntok,
                               int start, int end);
 
+/*
+ * Token replay, for a writer that has tokenized a text already (the
+ * indexer does, for its ranking data) and inserts the same text into FTS5.
+ * When FTS5 tokenizes a document text, fn(ctx, text, len, cb, cbctx) may
+ * pass the tokens it recorded for exactly these bytes to cb (in order, with
+ * their flags and spans, as nl_tokenizer_run() gave them) and return 0 or
+ * cb's first non-zero value; or return NL_REPLAY_MISS, and the text is
+ * tokenized as usual. Queries are always tokenized.
+ * nl_tokenizer_register_replay() registers "dutch" on db with such a hook
+ * (replay is borrowed and must outlive db). Returns as
+ * nl_tokenizer_register().
+ */
+#define NL_REPLAY_MISS (-1)
+typedef int (*nl_replay_fn)(void *ctx, const char *text, int len,
+                            nl_token_ex_cb cb, void *cbctx);
+struct nl_replay {
+	nl_replay_fn fn;
+	void *ctx;
+};
+int nl_tokenizer_register_replay(sqlite3 *db, const struct nl_replay *replay);
+
 /* Tokenizes text outside FTS5 (used by searchd to build queries). Colocated
  * tokens are passed too, right after the token whose position they share;
  * nl_tokenize_ex() tells them apart. A hyphenated query word therefore

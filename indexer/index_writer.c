@@ -22,6 +22,7 @@
 #include "nl_tokenizer.h"
 #include "postings_build.h"
 #include "schema_data.h"
+#include "token_log.h"
 #include "word_count.h"
 
 enum stmt_id {
@@ -60,6 +61,9 @@ struct index_writer {
 	struct word_count *words;      /* the woord table, written at the end */
 	struct word_set *ws;           /* the words of the listing being added */
 	struct postings_build *pb;     /* ranking data, written at the end */
+	struct token_log *recording;   /* tokens of the listing being prepared */
+	struct token_replay replay;    /* log armed for the FTS5 insert */
+	struct nl_replay replay_hook;  /* token_log_replay over replay */
 };
 
 /* The text fields of one listing as aanbod_fts and the ranking data see
@@ -78,8 +82,8 @@ struct word_set {
 	const char *text;              /* the text being split */
 };
 
-static void word_seen(void *ctx, int field, const char *text, int flags,
-    int start, int end);
+static int token_seen(void *ctx, int field, const char *text, int flags,
+    const char *tok, int ntok, int start, int end);
 static void set_err(char *err, size_t errlen, sqlite3 *db, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
 
@@ -269,8 +273,10 @@ index_writer_open(struct index_writer **out, const char *path,
 		snprintf(err, errlen, "geen geheugen");
 		goto fail;
 	}
-	postings_build_observe(w->pb, word_seen, w->ws);
-	if (nl_tokenizer_register(w->db) != SQLITE_OK) {
+	postings_build_observe(w->pb, token_seen, w);
+	w->replay_hook.fn = token_log_replay;
+	w->replay_hook.ctx = &w->replay;
+	if (nl_tokenizer_register_replay(w->db, &w->replay_hook) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "tokenizer %s registreren mislukt",
 		    NL_TOKENIZER_NAME);
 		goto fail;
@@ -549,18 +555,23 @@ collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
 	return 0;
 }
 
-/* Postings observer: the words of naam (0), samenvatting (1) and
- * trefwoorden (4) go to the listing's word set. */
-static void
-word_seen(void *ctx, int field, const char *text, int flags, int start,
-          int end)
+/* Postings observer: every token goes to the listing's token log (for
+ * the FTS5 insert), the words of naam (0), samenvatting (1) and
+ * trefwoorden (4) to its word set. */
+static int
+token_seen(void *ctx, int field, const char *text, int flags,
+           const char *tok, int ntok, int start, int end)
 {
-	struct word_set *ws = ctx;
+	struct index_writer *w = ctx;
 
+	if (w->recording != NULL && token_log_add(w->recording, field, text,
+	    flags, tok, ntok, start, end) != 0)
+		return -1;
 	if (field != 0 && field != 1 && field != 4)
-		return;
-	ws->text = text;
-	collect_word(ws, flags, NULL, 0, start, end);
+		return 0;
+	w->ws->text = text;
+	collect_word(w->ws, flags, NULL, 0, start, end);
+	return 0;
 }
 
 static int
@@ -582,13 +593,17 @@ prepare_fields(struct index_writer *w, const struct listing *l,
 
 	p->rowid = w->next_rowid;
 	w->ws->n = 0;
+	token_log_reset(&p->log);
+	w->recording = &p->log;
 	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
 	    postings_build_add(w->pb, (uint32_t)p->rowid, ff.f, &p->ntokens) != 0 ||
 	    put_words(w) != 0) {
+		w->recording = NULL;
 		snprintf(err, errlen, "geen geheugen voor %s", l->id);
 		fts_fields_free(&ff);
 		return -1;
 	}
+	w->recording = NULL;
 	p->kw = ff.kw;
 	p->labels = ff.labels;
 	w->next_rowid++;
@@ -612,12 +627,18 @@ store_fields(struct index_writer *w, const struct listing *l,
 	    put_values(w, rowid, "toegankelijkheid", &l->toegankelijkheid) != 0 ||
 	    put_values(w, rowid, "taal", &l->talen) != 0 ||
 	    put_wijken(w, rowid, l) != 0 ||
-	    put_slots(w, rowid, l) != 0 ||
-	    put_fts(w, rowid, &ff) != 0) {
-		set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
-		return -1;
+	    put_slots(w, rowid, l) != 0)
+		goto fail;
+	w->replay.log = &p->log;
+	if (put_fts(w, rowid, &ff) != 0) {
+		w->replay.log = NULL;
+		goto fail;
 	}
+	w->replay.log = NULL;
 	return 0;
+fail:
+	set_err(err, errlen, w->db, "schrijven van %s mislukt", l->id);
+	return -1;
 }
 
 int
@@ -628,6 +649,7 @@ index_writer_prepare(struct index_writer *w, struct listing *l,
 	listing_init(&p->l);
 	if (prepare_fields(w, l, p, err, errlen) != 0) {
 		listing_free(l);
+		token_log_free(&p->log);
 		return -1;
 	}
 	p->l = *l;
@@ -649,6 +671,7 @@ prepared_listing_free(struct prepared_listing *p)
 	free(p->kw);
 	free(p->labels);
 	p->kw = p->labels = NULL;
+	token_log_free(&p->log);
 }
 
 int
@@ -658,12 +681,23 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	struct prepared_listing p = { 0 };
 	int rc;
 
-	if (prepare_fields(w, l, &p, err, errlen) != 0)
+	if (prepare_fields(w, l, &p, err, errlen) != 0) {
+		token_log_free(&p.log);
 		return -1;
+	}
 	rc = store_fields(w, l, &p, err, errlen);
 	free(p.kw);
 	free(p.labels);
+	token_log_free(&p.log);
 	return rc;
+}
+
+void
+index_writer_replay_stats(const struct index_writer *w, unsigned long *hits,
+                           unsigned long *misses)
+{
+	*hits = w->replay.hits;
+	*misses = w->replay.misses;
 }
 
 int

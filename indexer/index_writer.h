@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "listing.h"
+#include "token_log.h"
 #include "vocab.h"
 
 struct index_writer;
@@ -45,6 +46,7 @@ struct prepared_listing {
 	long long rowid;
 	uint32_t ntokens;          /* length for ranking */
 	char *kw, *labels;         /* texts of the trefwoorden and labels fields */
+	struct token_log log;      /* their tokens, replayed into FTS5; owned */
 };
 /* Takes l over (it is emptied, also on failure). Returns 0, or -1 with a
  * message in err. */
@@ -55,6 +57,10 @@ int index_writer_store(struct index_writer *w,
                        const struct prepared_listing *p, char *err,
                        size_t errlen);
 void prepared_listing_free(struct prepared_listing *p);
+/* How many field texts the FTS5 inserts took from the token logs (hits)
+ * and how many it tokenized again (misses). */
+void index_writer_replay_stats(const struct index_writer *w,
+                               unsigned long *hits, unsigned long *misses);
 /* Stores a meta key/value (e.g. "sources"). */
 int index_writer_meta(struct index_writer *w, const char *key,
                       const char *value, char *err, size_t errlen);

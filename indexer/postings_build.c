@@ -156,9 +156,9 @@ on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 	struct term *t;
 	long id;
 
-	if (pb->observer != NULL)
-		pb->observer(pb->observer_ctx, pb->field, pb->text, flags, start,
-		    end);
+	if (pb->observer != NULL && pb->observer(pb->observer_ctx, pb->field,
+	    pb->text, flags, tok, ntok, start, end) != 0)
+		goto nomem;
 	if (!(flags & NL_TOK_COLOCATED))
 		pb->ntokens++;
 	if ((flags & NL_TOK_STOPWORD) || ntok <= 0)

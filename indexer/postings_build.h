@@ -36,10 +36,13 @@ int postings_build_add(struct postings_build *pb, uint32_t rowid,
                        uint32_t *ntokens);
 /* Called for every token of the listing being added (stop words and
  * colocated tokens too): the field number (order of SK_BM25_WEIGHTS), the
- * field's text, the token's NL_TOK_* flags and its byte span in text. Lets
- * the writer collect suggestion words without tokenizing again. */
-typedef void (*postings_token_cb)(void *ctx, int field, const char *text,
-                                  int flags, int start, int end);
+ * field's text, the token's NL_TOK_* flags, the token and its byte span
+ * in text. Lets the writer collect suggestion words and record the tokens
+ * for FTS5 (token_log.h) without tokenizing again. Returns 0, or -1 to
+ * stop postings_build_add() with a failure (ENOMEM). */
+typedef int (*postings_token_cb)(void *ctx, int field, const char *text,
+                                 int flags, const char *tok, int ntok,
+                                 int start, int end);
 /* Sets the observer (NULL: none). */
 void postings_build_observe(struct postings_build *pb, postings_token_cb cb,
                             void *ctx);
