@@ -1,10 +1,15 @@
 /*
- * write_thread.c - the writer thread and its queue; see write_thread.h.
- * The reading thread prepares each listing (index_writer_prepare: ranking
- * data, suggestion words) before queueing it; the writer thread stores it
- * (index_writer_store: SQL). One mutex guards the ring; `changed` wakes
- * the writer when a listing arrives or input ends, and the reader when
- * room frees up.
+ * write_thread.c - the indexer's pipeline; see write_thread.h.
+ *
+ *   reading thread --listings--> prepare thread --prepared--> write thread
+ *   (libxml2, CSV,   queue `raw`  (tokenizing,       queue     (SQLite,
+ *    listing_build)                postings, words)  `ready`    FTS5)
+ *
+ * Each stage owns what it took from its queue. The first failure (of
+ * preparing or writing) is kept in err; the stage that failed stops the
+ * queue it reads from, so the stage before it is refused at its next put
+ * and stops too, back to write_thread_put(). Every stage drains its queue
+ * to the end, freeing what it no longer handles.
  */
 #include "write_thread.h"
 
@@ -13,65 +18,87 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "work_queue.h"
+
 struct write_thread {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t changed;
 	struct index_writer *w;
-	struct prepared_listing ring[WRITE_QUEUE_MAX];
-	size_t head, count;       /* guarded by mu */
-	int closed;               /* no more input (guarded by mu) */
-	int failed;               /* a write failed (guarded by mu) */
-	char err[512];            /* its message (written by the thread) */
-	int prep_failed;          /* preparing failed (reading thread) */
-	char prep_err[512];       /* its message */
+	struct work_queue raw;          /* struct listing */
+	struct work_queue ready;        /* struct prepared_listing */
+	pthread_t preparer, writer;
+	pthread_mutex_t mu;             /* guards failed and err */
+	int failed;
+	char err[512];                  /* the first failure's message */
 };
 
-/* Takes the next listing into *l; 0 when input has ended. */
-static int
-take(struct write_thread *t, struct prepared_listing *l)
+/* Keeps msg as the failure when it is the first. */
+static void
+set_failed(struct write_thread *t, const char *msg)
 {
-	int got = 0;
-
 	pthread_mutex_lock(&t->mu);
-	while (t->count == 0 && !t->closed)
-		pthread_cond_wait(&t->changed, &t->mu);
-	if (t->count > 0) {
-		*l = t->ring[t->head];
-		t->head = (t->head + 1) % WRITE_QUEUE_MAX;
-		t->count--;
-		got = 1;
-		pthread_cond_broadcast(&t->changed);
+	if (!t->failed) {
+		t->failed = 1;
+		snprintf(t->err, sizeof(t->err), "%s", msg);
 	}
 	pthread_mutex_unlock(&t->mu);
-	return got;
 }
 
-static void
-fail(struct write_thread *t)
-{
-	pthread_mutex_lock(&t->mu);
-	t->failed = 1;
-	pthread_cond_broadcast(&t->changed);
-	pthread_mutex_unlock(&t->mu);
-}
-
+/* The prepare thread: raw listings in, prepared listings out. */
 static void *
-run(void *arg)
+run_prepare(void *arg)
 {
 	struct write_thread *t = arg;
 	struct prepared_listing p;
-	int failed = 0;
+	struct listing l;
+	char err[512];
+	int stopped = 0;
 
-	while (take(t, &p)) {
-		if (!failed && index_writer_store(t->w, &p, t->err,
-		    sizeof(t->err)) != 0) {
-			failed = 1;
-			fail(t);
+	while (work_queue_take(&t->raw, &l)) {
+		if (stopped) {
+			listing_free(&l);
+			continue;
+		}
+		if (index_writer_prepare(t->w, &l, &p, err, sizeof(err)) != 0) {
+			set_failed(t, err);     /* l was freed */
+			stopped = 1;
+		} else if (work_queue_put(&t->ready, &p) != 0) {
+			prepared_listing_free(&p);  /* the writer has failed */
+			stopped = 1;
+		}
+		if (stopped)
+			work_queue_stop(&t->raw);
+	}
+	work_queue_close(&t->ready);
+	return NULL;
+}
+
+/* The write thread: stores prepared listings in order. */
+static void *
+run_write(void *arg)
+{
+	struct write_thread *t = arg;
+	struct prepared_listing p;
+	char err[512];
+	int stopped = 0;
+
+	while (work_queue_take(&t->ready, &p)) {
+		if (!stopped && index_writer_store(t->w, &p, err,
+		    sizeof(err)) != 0) {
+			set_failed(t, err);
+			stopped = 1;
+			work_queue_stop(&t->ready);
 		}
 		prepared_listing_free(&p);   /* after a failure: drain, drop */
 	}
 	return NULL;
+}
+
+static void
+free_thread(struct write_thread *t)
+{
+	work_queue_destroy(&t->ready);
+	work_queue_destroy(&t->raw);
+	pthread_mutex_destroy(&t->mu);
+	free(t);
 }
 
 int
@@ -84,46 +111,34 @@ write_thread_start(struct write_thread **out, struct index_writer *w)
 		return -1;
 	t->w = w;
 	pthread_mutex_init(&t->mu, NULL);
-	pthread_cond_init(&t->changed, NULL);
-	if (pthread_create(&t->thread, NULL, run, t) != 0) {
-		pthread_cond_destroy(&t->changed);
-		pthread_mutex_destroy(&t->mu);
-		free(t);
-		return -1;
+	if (work_queue_init(&t->raw, sizeof(struct listing),
+	    WRITE_QUEUE_MAX) != 0 ||
+	    work_queue_init(&t->ready, sizeof(struct prepared_listing),
+	    WRITE_QUEUE_MAX) != 0)
+		goto fail;
+	if (pthread_create(&t->writer, NULL, run_write, t) != 0)
+		goto fail;
+	if (pthread_create(&t->preparer, NULL, run_prepare, t) != 0) {
+		work_queue_close(&t->ready);
+		pthread_join(t->writer, NULL);
+		goto fail;
 	}
 	*out = t;
 	return 0;
+fail:
+	free_thread(t);
+	return -1;
 }
 
 int
 write_thread_put(struct write_thread *t, struct listing *l)
 {
-	struct prepared_listing p;
-	char err[512];
-	int failed;
-
-	/* the reading half of the work, on this thread */
-	if (index_writer_prepare(t->w, l, &p, err, sizeof(err)) != 0) {
-		pthread_mutex_lock(&t->mu);
-		if (!t->failed)
-			memcpy(t->prep_err, err, sizeof(err));
-		t->prep_failed = 1;
-		pthread_mutex_unlock(&t->mu);
+	if (work_queue_put(&t->raw, l) != 0) {
+		listing_free(l);
 		return -1;
 	}
-	pthread_mutex_lock(&t->mu);
-	while (t->count == WRITE_QUEUE_MAX && !t->failed)
-		pthread_cond_wait(&t->changed, &t->mu);
-	failed = t->failed;
-	if (!failed) {
-		t->ring[(t->head + t->count) % WRITE_QUEUE_MAX] = p;
-		t->count++;
-		pthread_cond_broadcast(&t->changed);
-	}
-	pthread_mutex_unlock(&t->mu);
-	if (failed)
-		prepared_listing_free(&p);
-	return failed ? -1 : 0;
+	listing_init(l);               /* taken over */
+	return 0;
 }
 
 int
@@ -133,16 +148,12 @@ write_thread_finish(struct write_thread *t, char *err, size_t errlen)
 
 	if (t == NULL)
 		return 0;
-	pthread_mutex_lock(&t->mu);
-	t->closed = 1;
-	pthread_cond_broadcast(&t->changed);
-	pthread_mutex_unlock(&t->mu);
-	pthread_join(t->thread, NULL);
-	failed = t->failed || t->prep_failed;
+	work_queue_close(&t->raw);
+	pthread_join(t->preparer, NULL);
+	pthread_join(t->writer, NULL);
+	failed = t->failed;
 	if (failed)
-		snprintf(err, errlen, "%s", t->failed ? t->err : t->prep_err);
-	pthread_cond_destroy(&t->changed);
-	pthread_mutex_destroy(&t->mu);
-	free(t);
+		snprintf(err, errlen, "%s", t->err);
+	free_thread(t);
 	return failed ? -1 : 0;
 }
