@@ -26,7 +26,8 @@
 #include "word_count.h"
 
 enum stmt_id {
-	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_META, ST_COUNT
+	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_TAAL, ST_META,
+	ST_COUNT
 };
 
 static const char *const STMT_SQL[ST_COUNT] = {
@@ -48,6 +49,7 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    "VALUES (?,?,?,?,?,?,?)",
 	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
 	    "VALUES (?,?,?)",
+	[ST_TAAL] = "INSERT OR IGNORE INTO taal (code) VALUES (?)",
 	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
 };
 
@@ -322,6 +324,22 @@ put_values(struct index_writer *w, sqlite3_int64 rowid, const char *veld,
 		bind_text(st, 2, veld);
 		sqlite3_bind_int(st, 3, (int)i);
 		bind_text(st, 4, l->v[i]);
+		if (step_reset(st) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The listing's languages, also in table taal. */
+static int
+put_talen(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+{
+	sqlite3_stmt *st = w->st[ST_TAAL];
+
+	if (put_values(w, rowid, "taal", &l->talen) != 0)
+		return -1;
+	for (size_t i = 0; i < l->talen.n; i++) {
+		bind_text(st, 1, l->talen.v[i]);
 		if (step_reset(st) != 0)
 			return -1;
 	}
@@ -625,7 +643,7 @@ store_fields(struct index_writer *w, const struct listing *l,
 	    put_values(w, rowid, "trefwoord", &l->trefwoorden) != 0 ||
 	    put_values(w, rowid, "werkgebied", &l->werkgebied) != 0 ||
 	    put_values(w, rowid, "toegankelijkheid", &l->toegankelijkheid) != 0 ||
-	    put_values(w, rowid, "taal", &l->talen) != 0 ||
+	    put_talen(w, rowid, l) != 0 ||
 	    put_wijken(w, rowid, l) != 0 ||
 	    put_slots(w, rowid, l) != 0)
 		goto fail;

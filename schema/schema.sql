@@ -37,6 +37,11 @@ CREATE TABLE doelgroep (
 	omschrijving TEXT
 ) WITHOUT ROWID;
 
+-- The language codes the listings use (the taal filter's values).
+CREATE TABLE taal (
+	code TEXT PRIMARY KEY         -- as in aanbod_waarde: 'nl', 'ar', ...
+) WITHOUT ROWID;
+
 -- Wijken as named by the listings (first name read wins).
 CREATE TABLE wijk (
 	code     TEXT PRIMARY KEY,    -- 'WK034403'
@@ -93,7 +98,6 @@ CREATE TABLE aanbod_waarde (
 	waarde TEXT NOT NULL,
 	PRIMARY KEY (aanbod, veld, pos)
 ) WITHOUT ROWID;
-CREATE INDEX aanbod_waarde_veld ON aanbod_waarde (veld, waarde);
 
 -- The parsed `tijden`: one row per day and time slot.
 CREATE TABLE tijdslot (
@@ -104,7 +108,6 @@ CREATE TABLE tijdslot (
 	frequentie INTEGER NOT NULL   -- 1 wekelijks, 2 2-wekelijks, 4 maandelijks
 );
 CREATE INDEX tijdslot_aanbod ON tijdslot (aanbod);
-CREATE INDEX tijdslot_dag ON tijdslot (dag, start_min);
 
 -- Words of naam, samenvatting and trefwoorden for suggestions while
 -- typing: sleutel is the folded word (case and accents removed), woord its

@@ -170,8 +170,8 @@ load_valsets(struct model *m, sqlite3 *db)
 	    "SELECT code, naam FROM gemeente ORDER BY code") != 0 ||
 	    valset_query(&m->vs[D_WIJK], db,
 	    "SELECT code, naam FROM wijk ORDER BY code") != 0 ||
-	    valset_query(&m->vs[D_TAAL], db, "SELECT DISTINCT waarde, NULL "
-	    "FROM aanbod_waarde WHERE veld = 'taal' ORDER BY 1") != 0)
+	    valset_query(&m->vs[D_TAAL], db, "SELECT code, NULL FROM taal "
+	    "ORDER BY code") != 0)
 		return -1;
 	if (valset_fixed(&m->vs[D_SOORT], SOORTEN) != 0 ||
 	    valset_fixed(&m->vs[D_KOSTEN], KOSTEN) != 0 ||
