@@ -46,8 +46,11 @@ static const struct field_def FIELDS[] = {
 const struct field_def *
 field_lookup(const char *name)
 {
+	/* called for every field of every record: compare the first byte
+	 * before calling strcmp */
 	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
-		if (strcmp(FIELDS[i].name, name) == 0)
+		if (FIELDS[i].name[0] == name[0] &&
+		    strcmp(FIELDS[i].name, name) == 0)
 			return &FIELDS[i];
 	return NULL;
 }

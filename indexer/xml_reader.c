@@ -240,12 +240,37 @@ cp1252_undefined(unsigned char c)
 	return c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D;
 }
 
+/* In text (SC_TEXT) only '<', line ends and, for windows-1252, its
+ * undefined bytes matter: returns the index of the first such byte in
+ * p[i..n), or n, with s->prev updated for the bytes skipped. */
+static size_t
+skip_plain_text(struct line_scan *s, const unsigned char *p, size_t i,
+                size_t n)
+{
+	size_t from = i;
+
+	if (s->cp1252) {
+		while (i < n && p[i] != '<' && p[i] != '\n' && p[i] != '\r' &&
+		    !cp1252_undefined(p[i]))
+			i++;
+	} else {
+		while (i < n && p[i] != '<' && p[i] != '\n' && p[i] != '\r')
+			i++;
+	}
+	if (i > from)
+		s->prev = p[i - 1];
+	return i;
+}
+
 /* Feeds bytes as libxml2 reads them. Returns -1 at a byte that is not
  * defined in windows-1252 when the file is read as windows-1252. */
 static int
 scan_feed(struct line_scan *s, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (s->state == SC_TEXT &&
+		    (i = skip_plain_text(s, p, i, n)) == n)
+			break;
 		if (s->cp1252 && cp1252_undefined(p[i])) {
 			long line = s->line;
 
