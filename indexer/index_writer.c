@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
-#include <utf8proc.h>
 
 #include "index_format.h"
 #include "publish.h"
@@ -79,7 +78,8 @@ struct fts_fields {
 /* The distinct words of one listing, collected for the woord table. */
 struct word_set {
 	char keys[64][NL_MAX_TOKEN];
-	char shown[64][NL_MAX_TOKEN];
+	const char *written[64];       /* each word as written (in its field) */
+	int nwritten[64];
 	int n;
 	const char *text;              /* the text being split */
 };
@@ -539,14 +539,13 @@ put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l,
 }
 
 /* Token callback: keeps the surface word of each token (not the colocated
- * joins), folded as key and case-folded for display, once per listing. */
+ * joins), folded as key and as written, once per listing. */
 static int
 collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
              int end)
 {
 	struct word_set *ws = ctx;
 	char key[NL_MAX_TOKEN];
-	utf8proc_uint8_t *shown = NULL;
 	int n;
 
 	(void)tok;
@@ -560,16 +559,10 @@ collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
 	for (int i = 0; i < ws->n; i++)
 		if (strcmp(ws->keys[i], key) == 0)
 			return 0;
-	if (utf8proc_map((const utf8proc_uint8_t *)ws->text + start,
-	    end - start, &shown, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	    UTF8PROC_CASEFOLD) < 0 || strlen((char *)shown) >= NL_MAX_TOKEN) {
-		free(shown);
-		return 0;
-	}
-	strcpy(ws->keys[ws->n], key);
-	strcpy(ws->shown[ws->n], (char *)shown);
+	memcpy(ws->keys[ws->n], key, (size_t)n + 1);
+	ws->written[ws->n] = ws->text + start;
+	ws->nwritten[ws->n] = end - start;
 	ws->n++;
-	free(shown);
 	return 0;
 }
 
@@ -596,7 +589,8 @@ static int
 put_words(struct index_writer *w)
 {
 	for (int i = 0; i < w->ws->n; i++)
-		if (word_count_add(w->words, w->ws->keys[i], w->ws->shown[i]) != 0)
+		if (word_count_add(w->words, w->ws->keys[i], w->ws->written[i],
+		    (size_t)w->ws->nwritten[i]) != 0)
 			return -1;
 	return 0;
 }

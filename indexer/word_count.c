@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
+#include "nl_tokenizer.h"
+
 struct wc_entry {
 	char *key, *shown;
 	uint32_t hash, count;
@@ -52,8 +56,26 @@ grow(struct word_count *wc)
 	return 0;
 }
 
+/* The spelling shown for a word: the written form w[0..n), case-folded
+ * (accents kept). NULL when it cannot be made or is NL_MAX_TOKEN bytes or
+ * more. Caller frees. */
+static char *
+shown_form(const char *w, size_t n)
+{
+	utf8proc_uint8_t *shown = NULL;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n,
+	    &shown, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	    UTF8PROC_CASEFOLD) < 0 || strlen((char *)shown) >= NL_MAX_TOKEN) {
+		free(shown);
+		return NULL;
+	}
+	return (char *)shown;
+}
+
 int
-word_count_add(struct word_count *wc, const char *key, const char *shown)
+word_count_add(struct word_count *wc, const char *key, const char *written,
+               size_t nwritten)
 {
 	uint32_t h = hash_str(key);
 	struct wc_entry *e;
@@ -69,11 +91,11 @@ word_count_add(struct word_count *wc, const char *key, const char *shown)
 		}
 	}
 	e = &wc->v[i];
-	if ((e->key = strdup(key)) == NULL)
-		return -1;
-	if ((e->shown = strdup(shown)) == NULL) {
-		free(e->key);
-		e->key = NULL;
+	if ((e->shown = shown_form(written, nwritten)) == NULL)
+		return 0;        /* no spelling to show: not suggested */
+	if ((e->key = strdup(key)) == NULL) {
+		free(e->shown);
+		e->shown = NULL;
 		return -1;
 	}
 	e->hash = h;

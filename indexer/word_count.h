@@ -19,9 +19,12 @@ struct word_count;
 
 /* Returns a new counter, or NULL (ENOMEM). */
 struct word_count *word_count_new(void);
-/* Counts one more listing for key (folded); shown is the spelling kept
- * when the key is new. Returns 0 or -1 (ENOMEM). */
-int word_count_add(struct word_count *wc, const char *key, const char *shown);
+/* Counts one more listing for key (folded). When the key is new, the
+ * spelling kept for it is written[0..nwritten) case-folded (accents kept);
+ * a key whose spelling cannot be made (bad UTF-8, NL_MAX_TOKEN bytes or
+ * more) is not counted. Returns 0 or -1 (ENOMEM). */
+int word_count_add(struct word_count *wc, const char *key,
+                   const char *written, size_t nwritten);
 /* Writes every word into table woord of db. Returns 0 or -1 (with the
  * SQLite error in db). */
 int word_count_write(const struct word_count *wc, sqlite3 *db);
