@@ -240,26 +240,52 @@ cp1252_undefined(unsigned char c)
 	return c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D;
 }
 
+/* Counts the line ends in p[i..end), where s->prev is the byte before
+ * p[i] (CR LF is one line end), and leaves s->prev at p[end - 1]. */
+static void
+count_lines(struct line_scan *s, const unsigned char *p, size_t i, size_t end)
+{
+	const unsigned char *q = p + i, *e = p + end;
+
+	if (i == end)
+		return;
+	if (memchr(q, '\r', (size_t)(e - q)) == NULL) {
+		if (*q == '\n' && s->prev == '\r')
+			q++;                 /* ends the line the CR ended */
+		while (q < e && (q = memchr(q, '\n', (size_t)(e - q))) != NULL) {
+			s->line++;
+			q++;
+		}
+	} else {
+		for (; q < e; q++) {
+			if (*q == '\r' || (*q == '\n' && s->prev != '\r'))
+				s->line++;
+			s->prev = *q;
+		}
+	}
+	s->prev = p[end - 1];
+}
+
 /* In text (SC_TEXT) only '<', line ends and, for windows-1252, its
- * undefined bytes matter: returns the index of the first such byte in
- * p[i..n), or n, with s->prev updated for the bytes skipped. */
+ * undefined bytes matter: returns the index of the first '<' (or such a
+ * byte) in p[i..n), or n, with the lines before it counted. */
 static size_t
 skip_plain_text(struct line_scan *s, const unsigned char *p, size_t i,
                 size_t n)
 {
-	size_t from = i;
+	const unsigned char *lt;
+	size_t end;
 
 	if (s->cp1252) {
-		while (i < n && p[i] != '<' && p[i] != '\n' && p[i] != '\r' &&
-		    !cp1252_undefined(p[i]))
-			i++;
+		end = i;
+		while (end < n && p[end] != '<' && !cp1252_undefined(p[end]))
+			end++;
 	} else {
-		while (i < n && p[i] != '<' && p[i] != '\n' && p[i] != '\r')
-			i++;
+		lt = memchr(p + i, '<', n - i);
+		end = lt != NULL ? (size_t)(lt - p) : n;
 	}
-	if (i > from)
-		s->prev = p[i - 1];
-	return i;
+	count_lines(s, p, i, end);
+	return end;
 }
 
 /* Feeds bytes as libxml2 reads them. Returns -1 at a byte that is not

@@ -359,6 +359,76 @@ Test(xml_reader, lines_with_crlf_and_cr)
 	run_free(&run);
 }
 
+/* Many listings with CR LF, CR and LF line ends and long text lines, so
+ * line ends (and CR LF pairs) fall on every position of libxml2's read
+ * chunks: each record's line must still be exact. */
+Test(xml_reader, lines_stay_exact_across_read_chunks)
+{
+	static const char *const ends[] = { "\r\n", "\r", "\n" };
+	struct run run = { 0 };
+	size_t cap = 1 << 20, len = 0;
+	char *xml = malloc(cap);
+	long line = 1, want[400];
+
+	cr_assert_not_null(xml);
+	len += (size_t)sprintf(xml + len, "<sociale-kaart>\n");
+	line++;
+	for (int i = 0; i < 400; i++) {
+		const char *e = ends[i % 3];
+		int pad = (i * 37) % 300;
+
+		want[i] = line;
+		len += (size_t)sprintf(xml + len, "<aanbod id=\"r%d\">%s<naam>",
+		    i, e);
+		line++;
+		memset(xml + len, 'x', (size_t)pad);
+		len += (size_t)pad;
+		len += (size_t)sprintf(xml + len, "</naam>%s %s</aanbod>%s", e,
+		    ends[(i + 1) % 3], e);
+		line += 3;
+		cr_assert_lt(len + 1024, cap);
+	}
+	sprintf(xml + len, "</sociale-kaart>\n");
+	run_str(&run, xml);
+	cr_assert_eq(run.rc, 0, "%s", msgs(&run));
+	cr_assert_eq(run.n, 400);
+	for (int i = 0; i < 400; i++)
+		cr_expect_eq(run.recs[i].line, want[i], "record %d: line %ld, "
+		    "want %ld", i, run.recs[i].line, want[i]);
+	run_free(&run);
+	free(xml);
+}
+
+/* Short CR LF lines only: some read chunk ends between a CR and its LF
+ * (one chunk boundary in ten lands there), which must stay one line end. */
+Test(xml_reader, crlf_split_by_a_read_chunk_is_one_line_end)
+{
+	struct run run = { 0 };
+	size_t cap = 1 << 20, len = 0;
+	char *xml = malloc(cap);
+	int n = 3000;
+
+	cr_assert_not_null(xml);
+	len += (size_t)sprintf(xml + len, "<sociale-kaart>\r\n");
+	for (int i = 0; i < n; i++) {
+		len += (size_t)sprintf(xml + len, "<aanbod id=\"r%d\">\r\n<naam>",
+		    i);
+		memset(xml + len, 'x', (size_t)(i * 7) % 13);
+		len += (size_t)(i * 7) % 13;
+		len += (size_t)sprintf(xml + len, "</naam>\r\n</aanbod>\r\n");
+		cr_assert_lt(len + 1024, cap);
+	}
+	sprintf(xml + len, "</sociale-kaart>\r\n");
+	run_str(&run, xml);
+	cr_assert_eq(run.rc, 0, "%s", msgs(&run));
+	cr_assert_eq(run.n, (size_t)n);
+	for (int i = 0; i < n; i++)
+		cr_expect_eq(run.recs[i].line, 2 + 3 * i, "record %d: line %ld",
+		    i, run.recs[i].line);
+	run_free(&run);
+	free(xml);
+}
+
 Test(xml_reader, missing_id_attribute)
 {
 	struct run run = { 0 };
