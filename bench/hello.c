@@ -5,7 +5,8 @@
  *   hello --port N [--threads N]
  *
  * Same daemon flags and limits as searchd/http.c http_start (internal
- * polling thread, epoll, ITC, a pool of --threads worker threads (4),
+ * polling thread, epoll, ITC, a pool of --threads worker threads (4; 0 =
+ * a thread per connection with poll, as searchd --threads 0),
  * 512 connections, 32 per IP address, 10 s timeout, 64 KiB per
  * connection), and the same response headers on the answer, but no work:
  * what wrk measures against it is the most requests per second
@@ -84,7 +85,7 @@ main(int argc, char **argv)
 		else
 			port = 0;
 	}
-	if (port == 0 || port > 65535 || threads == 0 || argc % 2 == 0) {
+	if (port == 0 || port > 65535 || argc % 2 == 0) {
 		fputs("usage: hello --port N [--threads N]\n", stderr);
 		return 64;
 	}
@@ -96,8 +97,10 @@ main(int argc, char **argv)
 	a4.sin_family = AF_INET;
 	a4.sin_port = htons((uint16_t)port);
 	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC, (uint16_t)port, NULL, NULL, handle, NULL,
+	/* as searchd: --threads 0 is a thread per connection */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+	    (threads > 0 ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL), (uint16_t)port, NULL, NULL, handle, NULL,
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&a4,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, 512u,

@@ -307,6 +307,27 @@ for n in $HTTP_SIZES; do
 		wait_ready "http://127.0.0.1:$port/v1/aanbod" "$(now_ns)" >/dev/null
 		run_wrk "hello" "$port" "$OUT/search-$n.lua"
 		kill "$hpid"; wait "$hpid" 2>/dev/null || true
+
+		# the other thread model of libmicrohttpd: a thread per
+		# connection (--threads 0), searchd with and without its answer
+		# cache and the hello ceiling
+		for what in searchd-tpc searchd-tpc-nocache hello-tpc; do
+			port=$(free_port)
+			log "$what (a thread per connection) on port $port"
+			case $what in
+			searchd-tpc) bin/searchd --index "$d/index/index.db" \
+			    --port "$port" --threads 0 >/dev/null 2>"$OUT/$what.err" & ;;
+			searchd-tpc-nocache) bin/searchd --index "$d/index/index.db" \
+			    --port "$port" --threads 0 --cache-mb 0 \
+			    >/dev/null 2>"$OUT/$what.err" & ;;
+			hello-tpc) build/bench/hello --port "$port" --threads 0 & ;;
+			esac
+			tpid=$!
+			PIDS+=("$tpid")
+			wait_ready "http://127.0.0.1:$port$first" "$(now_ns)" >/dev/null
+			run_wrk "$what" "$port" "$OUT/search-$n.lua"
+			kill "$tpid"; wait "$tpid" 2>/dev/null || true
+		done
 	fi
 done
 
@@ -377,6 +398,8 @@ res["http"]["ratio_searchd_hello"] = round(ratio, 3) if ratio is not None else N
 s1 = res["http"].get("searchd-nocache-%d" % sizes[0])
 ratio_nc = s1["rps"] / h["rps"] if s1 and h and h["rps"] else None
 res["http"]["ratio_nocache_hello"] = round(ratio_nc, 3) if ratio_nc is not None else None
+for what in ("searchd-tpc", "searchd-tpc-nocache", "hello-tpc"):
+    res["http"][what] = load(what + ".json")
 
 # ---- bars (issue 6) ----
 big = max(sizes)
@@ -477,6 +500,10 @@ if s1:
     row("HTTP searchd p50/p99 ms, answer cache off", {sizes[0]: "%s/%s" % (num(s1["p50_ms"], 2), num(s1["p99_ms"], 2))})
 if ratio_nc is not None:
     row("HTTP ratio searchd (cache off)/hello", {sizes[0]: "%.1f %%" % (ratio_nc * 100)})
+tpc = [res["http"].get(w) for w in ("searchd-tpc", "searchd-tpc-nocache", "hello-tpc")]
+if any(tpc):
+    row("HTTP thread per connection req/s: searchd / cache off / hello",
+        {sizes[0]: " / ".join(num((t or {}).get("rps")) for t in tpc)})
 row("searchd start-up to first answer ms", {n: num((res["searchd"][n] or {}).get("startup_ms")) for n in hsizes})
 row("searchd RSS idle MB", {n: num((res["searchd"][n] or {}).get("rss_idle_kb", 0) / 1024, 1) for n in hsizes})
 row("searchd RSS peak during start-up MB", {n: num((res["searchd"][n] or {}).get("rss_startup_peak_kb", 0) / 1024, 1) for n in hsizes})

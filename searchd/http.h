@@ -17,7 +17,8 @@
 struct http_config {
 	const char *bind;          /* IPv4 or IPv6 address */
 	unsigned port;
-	unsigned threads;          /* worker threads (thread pool) */
+	unsigned threads;          /* worker threads (pool); 0 = a thread per
+	                            * connection */
 	unsigned conn_limit;       /* all connections */
 	unsigned per_ip_limit;     /* connections per client address */
 	unsigned timeout_s;        /* idle/slow connection timeout */

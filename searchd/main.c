@@ -38,7 +38,7 @@ usage(FILE *f)
 	    "  --index PAD          de index (gemaakt met bin/indexer)\n"
 	    "  --port N             TCP-poort\n"
 	    "  --bind ADRES         IP-adres om op te luisteren (127.0.0.1)\n"
-	    "  --threads N          werkthreads (4)\n"
+	    "  --threads N          werkthreads (4; 0 = een thread per verbinding)\n"
 	    "  --max-connections N  verbindingen in totaal (512)\n"
 	    "  --max-per-ip N       verbindingen per IP-adres (64; 0 = geen grens)\n"
 	    "  --timeout S          sluit stille verbindingen na S seconden (10)\n"
@@ -99,7 +99,7 @@ parse_options(int argc, char **argv, struct options *o)
 			bad |= parse_uint(optarg, 1, 65535, &o->http.port);
 			have_port = 1;
 			break;
-		case 't': bad |= parse_uint(optarg, 1, 64, &o->http.threads); break;
+		case 't': bad |= parse_uint(optarg, 0, 64, &o->http.threads); break;
 		case 'c':
 			bad |= parse_uint(optarg, 1, 100000, &o->http.conn_limit);
 			break;

@@ -93,7 +93,9 @@ def test_default_bind_is_loopback(small_index, moddir):
                                   ["--index", "{idx}", "--port", "nul"],
                                   ["--index", "{idx}", "--port", "{port}", "--onzin"],
                                   ["--index", "{idx}", "--port", "{port}", "--cache-mb", "-1"],
-                                  ["--index", "{idx}", "--port", "{port}", "--cache-mb", "veel"]])
+                                  ["--index", "{idx}", "--port", "{port}", "--cache-mb", "veel"],
+                                  ["--index", "{idx}", "--port", "{port}", "--threads", "65"],
+                                  ["--index", "{idx}", "--port", "{port}", "--threads", "-1"]])
 def test_bad_command_line_exits_nonzero(small_index, moddir, args):
     port = free_port()
     args = [a.format(port=port, idx=small_index) for a in args]
@@ -138,3 +140,37 @@ def test_cache_can_be_turned_off(small_index, moddir):
     finally:
         stop(p)
     assert not sanitizer_report(open(str(moddir / "nocache.log"), errors="replace").read())
+
+
+def test_thread_per_connection(small_index, moddir):
+    """--threads 0: a thread per connection; concurrent keep-alive clients
+    get the same answers as from the pool, and it stops cleanly."""
+    import concurrent.futures
+    import http.client
+
+    port = free_port()
+    log = str(moddir / "tpc.log")
+    p = start(["--index", small_index, "--port", str(port), "--threads", "0"], log)
+    try:
+        assert wait_up("127.0.0.1", port, p), open(log).read()[-2000:]
+
+        def client(k):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            bodies = []
+            for q in ("koffie", "wandelen", "koffie"):
+                c.request("GET", "/v1/aanbod?q=%s&pagina=1" % q)
+                r = c.getresponse()
+                bodies.append((r.status, r.read()))
+            c.close()
+            return bodies
+
+        with concurrent.futures.ThreadPoolExecutor(6) as ex:
+            results = list(ex.map(client, range(6)))
+        first = results[0]
+        assert first[0][0] == 200 and b'"totaal"' in first[0][1]
+        assert first[0][1] == first[2][1]
+        assert all(r == first for r in results)
+    finally:
+        p.terminate()
+        assert p.wait(10) is not None
+    assert not sanitizer_report(open(log, errors="replace").read())
