@@ -165,65 +165,117 @@ out:
 	return rc;
 }
 
+/* Appends the NUL-ended text t to buf (len, cap); its offset goes to *at.
+ * Returns 0 or -1 (ENOMEM, or past 4 GB). */
+static int
+buf_add_str(char **buf, size_t *len, size_t *cap, const char *t, uint32_t *at)
+{
+	size_t n = strlen(t) + 1;
+
+	if (*len + n > UINT32_MAX)
+		return -1;
+	if (*len + n > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1 << 16;
+		char *nb;
+		while (ncap < *len + n)
+			ncap *= 2;
+		if ((nb = realloc(*buf, ncap)) == NULL)
+			return -1;
+		*buf = nb;
+		*cap = ncap;
+	}
+	memcpy(*buf + *len, t, n);
+	*at = (uint32_t)*len;
+	*len += n;
+	return 0;
+}
+
+/* Makes room for entry s->n of the woord list. Returns 0 or -1. */
+static int
+grow_words(struct suggest_index *s, uint32_t *cap)
+{
+	uint32_t ncap = *cap ? *cap * 2 : 1024;
+	uint32_t *nk, *ns, *nc;
+
+	if (s->n < *cap)
+		return 0;
+	if ((nk = realloc(s->key, ncap * sizeof(*nk))) == NULL)
+		return -1;
+	s->key = nk;
+	if ((ns = realloc(s->shown, ncap * sizeof(*ns))) == NULL)
+		return -1;
+	s->shown = ns;
+	if ((nc = realloc(s->count, ncap * sizeof(*nc))) == NULL)
+		return -1;
+	s->count = nc;
+	*cap = ncap;
+	return 0;
+}
+
+/* The woord table, in key order, into one text buffer (a strdup per word
+ * cost ~8 MB more at 250 000 listings). */
+static int
+load_words(struct suggest_index *s, sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0, cap = 0;
+	uint32_t ncap = 0;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT sleutel, woord, aantal FROM woord "
+	    "ORDER BY sleutel", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "tabel woord ontbreekt: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *w = (const char *)sqlite3_column_text(st, 1);
+
+		if (k == NULL || w == NULL)
+			continue;
+		if (grow_words(s, &ncap) != 0 ||
+		    buf_add_str(&s->words, &len, &cap, k, &s->key[s->n]) != 0 ||
+		    buf_add_str(&s->words, &len, &cap, w, &s->shown[s->n]) != 0)
+			goto nomem;
+		s->count[s->n] = (uint32_t)sqlite3_column_int(st, 2);
+		s->n++;
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "tabel woord lezen: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "geen geheugen");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 suggest_load(struct suggest_index *s, const struct model *m, sqlite3 *db,
              char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	uint32_t cap = 0;
-	int step;
-
 	memset(s, 0, sizeof(*s));
 	if (load_names(s, m, D_THEMA) != 0 || load_names(s, m, D_DOELGROEP) != 0 ||
-	    load_listing_names(s, m, db) != 0)
-		goto nomem;
-	if (sqlite3_prepare_v2(db, "SELECT sleutel, woord, aantal FROM woord "
-	    "ORDER BY sleutel", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "tabel woord ontbreekt: %s", sqlite3_errmsg(db));
-		suggest_free(s);
-		return -1;
+	    load_listing_names(s, m, db) != 0) {
+		snprintf(err, errlen, "geen geheugen");
+		goto fail;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (s->n == cap) {
-			uint32_t ncap = cap ? cap * 2 : 1024;
-			char **nk = realloc(s->keys, ncap * sizeof(*nk));
-			char **ns = nk ? realloc(s->shown, ncap * sizeof(*ns)) : NULL;
-			uint32_t *nc;
-			if (nk) s->keys = nk;
-			if (ns) s->shown = ns;
-			nc = ns ? realloc(s->count, ncap * sizeof(*nc)) : NULL;
-			if (nc == NULL)
-				goto nomem;
-			s->count = nc;
-			cap = ncap;
-		}
-		s->keys[s->n] = strdup((const char *)sqlite3_column_text(st, 0));
-		s->shown[s->n] = strdup((const char *)sqlite3_column_text(st, 1));
-		s->count[s->n] = (uint32_t)sqlite3_column_int(st, 2);
-		if (s->keys[s->n] == NULL || s->shown[s->n] == NULL) {
-			free(s->keys[s->n]);
-			free(s->shown[s->n]);
-			goto nomem;
-		}
-		s->n++;
-	}
-	sqlite3_finalize(st);
+	if (load_words(s, db, err, errlen) != 0)
+		goto fail;
 	return 0;
-nomem:
-	sqlite3_finalize(st);
+fail:
 	suggest_free(s);
-	snprintf(err, errlen, "geen geheugen");
 	return -1;
 }
 
 void
 suggest_free(struct suggest_index *s)
 {
-	for (uint32_t i = 0; i < s->n; i++) {
-		free(s->keys[i]);
-		free(s->shown[i]);
-	}
-	free(s->keys);
+	free(s->words);
+	free(s->key);
 	free(s->shown);
 	free(s->count);
 	free(s->names);
@@ -408,13 +460,13 @@ add_words(json_t *list, const struct suggest_index *s, const char *prefix,
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (strncmp(s->keys[mid], prefix, n) < 0)
+		if (strncmp(s->words + s->key[mid], prefix, n) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (uint32_t i = lo; i < s->n && i < lo + 20000 &&
-	    strncmp(s->keys[i], prefix, n) == 0; i++) {
+	    strncmp(s->words + s->key[i], prefix, n) == 0; i++) {
 		int k;
 
 		if (nbest < 5)
@@ -432,7 +484,7 @@ add_words(json_t *list, const struct suggest_index *s, const char *prefix,
 		}
 	}
 	for (int k = 0; k < nbest; k++)
-		add(list, s->shown[best[k]], "woord", NULL, NULL);
+		add(list, s->words + s->shown[best[k]], "woord", NULL, NULL);
 }
 
 char *

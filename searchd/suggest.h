@@ -26,8 +26,10 @@
 struct conn;
 
 struct suggest_index {
-	char **keys;           /* folded words, sorted */
-	char **shown;          /* their spelling */
+	/* the woord table, sorted by key: entry i is key words + key[i] and
+	 * its spelling words + shown[i] (NUL-ended strings in one buffer) */
+	char *words;
+	uint32_t *key, *shown;
 	uint32_t *count;       /* listings using the word */
 	uint32_t n;
 	char **folded_names[D_COUNT];  /* folded thema/doelgroep names */
