@@ -18,9 +18,11 @@
  *    prunes a branch once no cell of the row is within the limit, so only
  *    the nodes near the typed word are visited, whatever the size of the
  *    vocabulary;
- *  - known: the word list (folded words) and the words of the left sides
- *    of the rules, to tell a typo from a real word the index happens not
- *    to hold, and to accept the other part of a compound;
+ *  - known: the words of the left sides of the rules, and words: the word
+ *    list (folded words; struct expand_words, loaded once and shared by
+ *    every generation, since it does not depend on the index), to tell a
+ *    typo from a real word the index happens not to hold, and to accept
+ *    the other part of a compound;
  *  - the synonym rules: one entry per left side, sorted by its first stem;
  *  - max_df: synonyms and longer compounds in more rows are left out, and
  *    so are those of a typed word in more rows; per query the synonym
@@ -76,6 +78,11 @@ struct strtab {
 	uint32_t n, ncap;
 	uint32_t *slots;         /* id + 1; 0 = empty */
 	uint32_t nslots;         /* power of two */
+};
+
+struct expand_words {
+	struct strtab list;      /* folded words */
+	size_t n;
 };
 
 static uint32_t
@@ -264,8 +271,9 @@ struct expand_index {
 	char *rev;               /* reversed terms, same offsets as voc.buf */
 	struct tnode *trie;
 	uint32_t ntrie;
-	struct strtab known;     /* word list: folded words */
-	size_t nwords;
+	struct strtab known;     /* words of the rules' left sides */
+	const struct expand_words *words;  /* the word list (borrowed) */
+	struct expand_words *own_words;    /* ... when this index owns it */
 	char *rbuf;              /* rule strings */
 	size_t rlen, rcap;
 	uint32_t *rstem;         /* offsets in rbuf */
@@ -302,7 +310,8 @@ voc_len(const struct expand_index *x, uint32_t id)
 static int
 is_known(const struct expand_index *x, const char *s, size_t n)
 {
-	return voc_find(x, s, n) >= 0 || st_find(&x->known, s, n) >= 0;
+	return voc_find(x, s, n) >= 0 || st_find(&x->known, s, n) >= 0 ||
+	    (x->words != NULL && st_find(&x->words->list, s, n) >= 0);
 }
 
 static int
@@ -360,6 +369,7 @@ expand_index_free(struct expand_index *x)
 	free(x->rev);
 	free(x->trie);
 	st_free(&x->known);
+	expand_words_free(x->own_words);
 	free(x->rbuf);
 	free(x->rstem);
 	free(x->rterms);
@@ -383,7 +393,7 @@ expand_index_stats(const struct expand_index *x, size_t *terms, size_t *rules,
 	if (rules)
 		*rules = x ? x->nrules : 0;
 	if (words)
-		*words = x ? x->nwords : 0;
+		*words = x && x->words ? x->words->n : 0;
 }
 
 /* ---- loading: vocabulary ------------------------------------------------- */
@@ -795,21 +805,26 @@ out:
 
 /* ---- loading: the word list ---------------------------------------------- */
 
-static int
-load_wordlist(struct expand_index *x, const char *path)
+int
+expand_words_load(struct expand_words **out, const char *path)
 {
-	FILE *f;
+	struct expand_words *w = calloc(1, sizeof(*w));
+	FILE *f = NULL;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int rc = 0;
 
-	if (path == NULL || (f = fopen(path, "r")) == NULL)
-		return 0;        /* optional */
+	*out = NULL;
+	if (w == NULL)
+		return -1;
+	if (path == NULL || (f = fopen(path, "r")) == NULL) {
+		*out = w;        /* optional: an empty list */
+		return 0;
+	}
 	if (fseek(f, 0, SEEK_END) == 0) {
 		long size = ftell(f);
 		if (size > 0 && size < (1L << 30) &&
-		    st_reserve(&x->known, (uint32_t)(size / 8), (size_t)size) != 0)
+		    st_reserve(&w->list, (uint32_t)(size / 8), (size_t)size) != 0)
 			goto nomem;
 		rewind(f);
 	}
@@ -825,17 +840,28 @@ load_wordlist(struct expand_index *x, const char *path)
 		k = nl_fold_word(line, (int)n, fold, sizeof(fold));
 		if (k < 3)
 			continue;
-		if (st_add(&x->known, fold, (size_t)k, &id) < 0)
+		if (st_add(&w->list, fold, (size_t)k, &id) < 0)
 			goto nomem;
-		x->nwords++;
+		w->n++;
 	}
-	goto out;
-nomem:
-	rc = -1;
-out:
 	free(line);
 	fclose(f);
-	return rc;
+	*out = w;
+	return 0;
+nomem:
+	free(line);
+	fclose(f);
+	expand_words_free(w);
+	return -1;
+}
+
+void
+expand_words_free(struct expand_words *w)
+{
+	if (w == NULL)
+		return;
+	st_free(&w->list);
+	free(w);
 }
 
 /* ---- loading: synonym rules ---------------------------------------------- */
@@ -1222,46 +1248,75 @@ load_rules(struct expand_index *x, struct nl_tokenizer *tok, const char *text,
 
 /* ---- loading ------------------------------------------------------------- */
 
-int
-expand_index_load_with(struct expand_index **out, sqlite3 *db,
-                       const char *synonyms_text, const char *wordlist_path,
-                       char *err, size_t errlen)
+/* Builds x's data of db; x->words is set already. */
+static int
+load_index(struct expand_index *x, sqlite3 *db, const char *synonyms_text,
+           char *err, size_t errlen)
 {
-	struct expand_index *x = calloc(1, sizeof(*x));
 	struct nl_tokenizer *tok = nl_tokenizer_new();
+	int rc = -1;
 
-	*out = NULL;
-	if (errlen > 0)
-		err[0] = '\0';
-	if (x == NULL || tok == NULL) {
+	if (tok == NULL) {
 		snprintf(err, errlen, "geen geheugen");
-		goto fail;
+		return -1;
 	}
 	if (load_vocab(x, db, err, errlen) != 0 ||
 	    load_forms(x, db, tok, err, errlen) != 0)
-		goto fail;
-	if (build_lookups(x) != 0 || load_wordlist(x, wordlist_path) != 0) {
+		goto out;
+	if (build_lookups(x) != 0) {
 		snprintf(err, errlen, "geen geheugen");
-		goto fail;
+		goto out;
 	}
 	if (load_rules(x, tok, synonyms_text, err, errlen) != 0)
-		goto fail;
-	nl_tokenizer_free(tok);
+		goto out;
 	x->measures = EXPAND_ALL;
-	*out = x;
-	return 0;
-fail:
+	rc = 0;
+out:
 	nl_tokenizer_free(tok);
-	expand_index_free(x);
-	return -1;
+	return rc;
 }
 
 int
 expand_index_load(struct expand_index **out, sqlite3 *db,
-                  const char *synonyms_text, char *err, size_t errlen)
+                  const char *synonyms_text, const struct expand_words *words,
+                  char *err, size_t errlen)
 {
-	return expand_index_load_with(out, db, synonyms_text, EXPAND_WORDLIST,
-	    err, errlen);
+	struct expand_index *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (errlen > 0)
+		err[0] = '\0';
+	if (x == NULL) {
+		snprintf(err, errlen, "geen geheugen");
+		return -1;
+	}
+	x->words = words;
+	if (load_index(x, db, synonyms_text, err, errlen) != 0) {
+		expand_index_free(x);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+int
+expand_index_load_with(struct expand_index **out, sqlite3 *db,
+                       const char *synonyms_text,
+                       const char *wordlist_path, char *err, size_t errlen)
+{
+	struct expand_words *w;
+
+	*out = NULL;
+	if (expand_words_load(&w, wordlist_path) != 0) {
+		snprintf(err, errlen, "geen geheugen");
+		return -1;
+	}
+	if (expand_index_load(out, db, synonyms_text, w, err, errlen) != 0) {
+		expand_words_free(w);
+		return -1;
+	}
+	(*out)->own_words = w;
+	return 0;
 }
 
 /* ---- per query ----------------------------------------------------------- */

@@ -82,20 +82,30 @@
 
 struct expand_index;
 
+/* The word list (folded words of EXPAND_WORDLIST): the same for every
+ * index generation, so searchd loads it once and every expand_index
+ * borrows it. A missing or unreadable file gives an empty list. Returns 0,
+ * or -1 (ENOMEM). */
+struct expand_words;
+int expand_words_load(struct expand_words **out, const char *path);
+void expand_words_free(struct expand_words *w);
+
 /*
  * Builds the expansion data of one index generation from db (which must
  * have the "dutch" tokenizer registered: nl_tokenizer_register): the FTS5
  * vocabulary of aanbod_fts with document frequencies (through a TEMP
  * fts5vocab table, so a read-only, immutable db works), the most frequent
- * written form of each term (for "bedoelt u"), the word list
- * EXPAND_WORDLIST if readable, and the synonym rules in synonyms_text
- * (the text of schema/synoniemen.txt; NULL = no rules).
+ * written form of each term (for "bedoelt u"), and the synonym rules in
+ * synonyms_text (the text of schema/synoniemen.txt; NULL = no rules).
+ * words (may be NULL) is borrowed and must outlive the index.
  * Returns 0, or -1 with a message in err (a bad rule names its line).
  */
 int expand_index_load(struct expand_index **out, sqlite3 *db,
-                      const char *synonyms_text, char *err, size_t errlen);
+                      const char *synonyms_text,
+                      const struct expand_words *words, char *err,
+                      size_t errlen);
 
-/* As expand_index_load(), with the word list read from wordlist_path
+/* As expand_index_load(), with its own word list read from wordlist_path
  * (NULL = none). For tests and tools. */
 int expand_index_load_with(struct expand_index **out, sqlite3 *db,
                            const char *synonyms_text,

@@ -296,7 +296,7 @@ hitvec_push(struct hitvec *h, uint32_t idx, double score)
 static int
 acc_ready(struct conn *c, uint32_t n)
 {
-	if (c->acc_n != n) {
+	if (c->acc == NULL || c->acc_n != n) {
 		free(c->acc);
 		free(c->stamp);
 		free(c->exact);

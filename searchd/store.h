@@ -62,6 +62,7 @@ struct store {
 	struct gen *current;
 	char *current_target;    /* what PATH pointed at when loaded */
 	char *failed_target;     /* last target that failed to load */
+	struct expand_words *words;  /* the word list, shared by every gen */
 	pthread_t watcher;
 	int watcher_running;
 	int stop;                /* guarded by mu */

@@ -166,7 +166,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	syn = slurp("schema/synoniemen.txt");
-	if (expand_index_load(&xi, db, syn, err, sizeof(err)) != 0) {
+	if (expand_index_load_with(&xi, db, syn, EXPAND_WORDLIST, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "fuzz_expand: expand_index_load: %s\n", err);
 		abort();
 	}
