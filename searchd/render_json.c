@@ -60,7 +60,7 @@ dump(json_t *j)
 
 /* The index tokens a query's plan matches, for marking snippets: every
  * token of every term (stop words left out, as they match nothing), and
- * for a prefix term its folded form and its stem as prefixes. */
+ * for a prefix term the forms score_prefix_forms() gives, as prefixes. */
 struct query_marks {
 	char **tok;
 	size_t ntok, tokcap;
@@ -129,14 +129,12 @@ marks_make(struct nl_tokenizer *tok, const struct query_plan *p,
 		const struct plan_group *gr = &p->groups[g];
 		for (size_t t = 0; t < gr->nterms; t++) {
 			const char *term = gr->terms[t];
-			if (gr->prefix && t + 1 == gr->nterms) {
-				char buf[NL_MAX_TOKEN];
-				int n = nl_fold_word(term, (int)strlen(term), buf,
-				    sizeof(buf));
-				marks_add(qm, 1, buf, n);
-				n = nl_tokenizer_normalize(tok, term,
-				    (int)strlen(term), buf, sizeof(buf));
-				marks_add(qm, 1, buf, n);
+			struct score_prefix pf;
+
+			if (gr->prefix && t + 1 == gr->nterms &&
+			    score_prefix_forms(tok, term, &pf) > 0) {
+				for (int k = 0; k < pf.n; k++)
+					marks_add(qm, 1, pf.form[k], pf.len[k]);
 				continue;
 			}
 			nl_tokenizer_run(tok, term, -1, mark_token, qm);

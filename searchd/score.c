@@ -287,24 +287,55 @@ starts_with(const char *s, int n, const char *p, int np)
 	return np <= n && memcmp(s, p, (size_t)np) == 0;
 }
 
-/* The matches of the prefix word `word` (whose token is t) into out: the
- * tokens starting with its folded form or with its stem (the shorter
- * when one starts with the other, so no token counts twice). */
-static int
-eval_prefix(struct score_ctx *sc, const struct model *m, const char *word,
-            const struct qtoken *t, struct list *out)
+/* Adds form s[0..n) (n < NL_MAX_TOKEN) to pf. */
+static void
+prefix_put(struct score_prefix *pf, const char *s, int n)
 {
+	memcpy(pf->form[pf->n], s, (size_t)n);
+	pf->form[pf->n][n] = '\0';
+	pf->len[pf->n] = n;
+	pf->n++;
+}
+
+int
+score_prefix_forms(struct nl_tokenizer *tok, const char *term,
+                   struct score_prefix *pf)
+{
+	struct qterm q;
 	char folded[NL_MAX_TOKEN];
-	int nf = nl_fold_word(word, (int)strlen(word), folded, sizeof(folded));
+	const struct qtoken *t;
+	int nf;
+
+	pf->n = 0;
+	q.n = 0;
+	if (nl_tokenizer_run(tok, term, -1, collect_token, &q) != 0 ||
+	    q.n != 1 || (q.t[0].flags & NL_TOK_STOPWORD))
+		return 0;
+	t = &q.t[0];
+	nf = nl_fold_word(term, (int)strlen(term), folded, sizeof(folded));
+	/* the shorter when one starts with the other: a token starting with
+	 * the longer starts with the shorter too, and must count once */
+	if (nf <= 0 || starts_with(folded, nf, t->s, t->n)) {
+		prefix_put(pf, t->s, t->n);
+	} else if (starts_with(t->s, t->n, folded, nf)) {
+		prefix_put(pf, folded, nf);
+	} else {
+		prefix_put(pf, folded, nf);
+		prefix_put(pf, t->s, t->n);
+	}
+	return pf->n;
+}
+
+/* The matches of a prefix term (its forms pf) into out: the most frequent
+ * tokens starting with each form, frequencies added. */
+static int
+eval_prefix(struct score_ctx *sc, const struct model *m,
+            const struct score_prefix *pf, struct list *out)
+{
 	int rc = OK;
 
-	if (nf <= 0 || starts_with(folded, nf, t->s, t->n)) {
-		rc = read_prefix(sc, m, t->s, t->n);
-	} else if (starts_with(t->s, t->n, folded, nf)) {
-		rc = read_prefix(sc, m, folded, nf);
-	} else if ((rc = read_prefix(sc, m, folded, nf)) == OK) {
-		rc = read_prefix(sc, m, t->s, t->n);
-	}
+	for (int k = 0; k < pf->n && rc == OK; k++)
+		rc = read_prefix(sc, m, pf->form[k], pf->len[k]);
 	if (dense_flush(sc, out) != 0)
 		return NOMEM;
 	return rc;
@@ -357,16 +388,17 @@ eval_term(struct score_ctx *sc, const struct model *m,
           struct nl_tokenizer *tok, const char *text, int prefix)
 {
 	struct qterm q;
+	struct score_prefix pf;
 	struct list *cur = &sc->l[L_CUR], *pos = &sc->l[L_POS],
 	    *tmp = &sc->l[L_TMP];
 	int k = 0, first = 1, rc;
 
 	q.n = 0;
 	cur->n = 0;
+	if (prefix && score_prefix_forms(tok, text, &pf) > 0)
+		return eval_prefix(sc, m, &pf, cur);
 	if (nl_tokenizer_run(tok, text, -1, collect_token, &q) != 0)
 		return NOMEM;
-	if (prefix && q.n == 1 && !(q.t[0].flags & NL_TOK_STOPWORD))
-		return eval_prefix(sc, m, text, &q.t[0], cur);
 	while (k < q.n) {
 		int next, empty;
 

@@ -53,6 +53,20 @@ typedef int (*score_cb)(void *ctx, uint32_t i, float score);
 struct score_ctx *score_ctx_new(sqlite3 *db, char *err, size_t errlen);
 void score_ctx_free(struct score_ctx *sc);
 
+/* The forms a prefix term matches tokens by, for scoring and for marking
+ * snippets alike: when the term is one token and not a stop word, its
+ * folded form and its stem, or only the shorter when one starts with the
+ * other (each form matches the tokens starting with it). */
+struct score_prefix {
+	char form[2][NL_MAX_TOKEN];
+	int len[2];
+	int n;
+};
+/* Fills pf; returns pf->n: 1 or 2, or 0 when the term is no prefix term
+ * after all (a stop word, or more than one token: it matches as typed). */
+int score_prefix_forms(struct nl_tokenizer *tok, const char *term,
+                       struct score_prefix *pf);
+
 /* Frees scratch lists grown past 1 MB by a very broad query, so an idle
  * connection does not keep them. */
 void score_ctx_shrink(struct score_ctx *sc);

@@ -280,3 +280,38 @@ Test(score, damaged_postings_are_an_error_not_a_crash)
 	}
 	plan_free(&p);
 }
+
+/* The forms a prefix term matches by (shared by scoring and marking). */
+Test(score, prefix_forms)
+{
+	static const struct {
+		const char *term;
+		int n;
+		const char *form[2];
+	} cases[] = {
+		{ "wand", 1, { "wand" } },
+		{ "wandelingen", 1, { "wandel" } },  /* folded starts with stem */
+		{ "Café", 1, { "caf" } },
+		{ "bev", 2, { "bev", "bef" } },      /* neither starts the other */
+		{ "mensen", 2, { "mensen", "men_" } },
+		{ "de", 0, { NULL } },               /* a stop word */
+		{ "ÉÉN", 0, { NULL } },              /* folds to a stop word */
+		{ "e-mail", 0, { NULL } },           /* three tokens */
+	};
+	struct nl_tokenizer *tok = nl_tokenizer_new();
+
+	cr_assert_not_null(tok);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct score_prefix pf;
+
+		cr_expect_eq(score_prefix_forms(tok, cases[i].term, &pf),
+		    cases[i].n, "%s", cases[i].term);
+		cr_expect_eq(pf.n, cases[i].n);
+		for (int k = 0; k < cases[i].n && k < pf.n; k++) {
+			cr_expect_str_eq(pf.form[k], cases[i].form[k], "%s",
+			    cases[i].term);
+			cr_expect_eq(pf.len[k], (int)strlen(cases[i].form[k]));
+		}
+	}
+	nl_tokenizer_free(tok);
+}
