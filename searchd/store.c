@@ -264,12 +264,40 @@ gen_free(struct gen *g)
 	malloc_trim(0);
 }
 
+/* The query expansion data of a generation, loaded on its own connection
+ * and thread while the model loads: neither needs the other. */
+struct expand_job {
+	const char *file;
+	const struct expand_words *words;
+	struct expand_index *x;    /* the result, or NULL */
+	char err[512];
+};
+
+static void *
+expand_job_run(void *arg)
+{
+	struct expand_job *j = arg;
+	sqlite3 *db = NULL;
+
+	if (open_ro(j->file, &db) != SQLITE_OK)
+		snprintf(j->err, sizeof(j->err), "kan %s niet openen: %s",
+		    j->file, db ? sqlite3_errmsg(db) : "geen geheugen");
+	else if (expand_index_load(&j->x, db, sk_synoniemen_txt, j->words,
+	    j->err, sizeof(j->err)) != 0)
+		j->x = NULL;
+	sqlite3_close(db);
+	return NULL;
+}
+
 /* Opens and fully loads the generation in file. NULL with err on error. */
 static struct gen *
 gen_load(const char *file, const struct expand_words *words, char *err,
          size_t errlen)
 {
 	struct gen *g = calloc(1, sizeof(*g));
+	struct expand_job job = { file, words, NULL, "" };
+	pthread_t expander;
+	int expanding = 0;
 	sqlite3 *db = NULL;
 
 	if (g == NULL || (g->file = strdup(file)) == NULL) {
@@ -284,8 +312,13 @@ gen_load(const char *file, const struct expand_words *words, char *err,
 		goto fail;
 	}
 	if (check_format(db, err, errlen) != 0 ||
-	    check_pages(db, err, errlen) != 0 ||
-	    model_load(&g->model, db, err, errlen) != 0)
+	    check_pages(db, err, errlen) != 0)
+		goto fail;
+	if (pthread_create(&expander, NULL, expand_job_run, &job) == 0)
+		expanding = 1;
+	else
+		expand_job_run(&job);   /* no thread: one after the other */
+	if (model_load(&g->model, db, err, errlen) != 0)
 		goto fail;
 	/* the model's sort keys (~20 MB at 250 000 listings) are freed now:
 	 * give their pages back before the next parts are built, or they
@@ -293,9 +326,15 @@ gen_load(const char *file, const struct expand_words *words, char *err,
 	malloc_trim(0);
 	if (suggest_load(&g->suggest, &g->model, db, err, errlen) != 0)
 		goto fail;
-	if (expand_index_load(&g->expand, db, sk_synoniemen_txt, words, err,
-	    errlen) != 0)
+	if (expanding) {
+		pthread_join(expander, NULL);
+		expanding = 0;
+	}
+	if ((g->expand = job.x) == NULL) {
+		snprintf(err, errlen, "%s", job.err);
 		goto fail;
+	}
+	job.x = NULL;
 	g->built_at = read_meta(db, "built_at");
 	sqlite3_close(db);
 	db = NULL;
@@ -314,6 +353,9 @@ gen_load(const char *file, const struct expand_words *words, char *err,
 		g->npool++;
 	return g;
 fail:
+	if (expanding)
+		pthread_join(expander, NULL);
+	expand_index_free(job.x);
 	sqlite3_close(db);
 	gen_free(g);
 	return NULL;

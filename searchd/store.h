@@ -6,7 +6,9 @@
  * model, its metadata and a small pool of read-only SQLite connections.
  * The store holds the current gen; a watcher thread checks PATH every
  * 250 ms (or at once after store_request_reload()) and, when it points to
- * a new file, loads that completely before swapping it in. Requests take
+ * a new file, loads that completely before swapping it in (the query
+ * expansion data on a second thread and connection while the model
+ * loads; the word list, the same for every gen, is loaded once). Requests take
  * a reference with store_acquire() and give it back with store_release(),
  * so a gen is freed only after its last request, and a request in flight
  * never sees the switch. A new file that fails to load (wrong schema
