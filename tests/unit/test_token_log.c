@@ -15,6 +15,7 @@
 #include "index_writer.h"
 #include "listing.h"
 #include "nl_tokenizer.h"
+#include "testindex.h"
 #include "token_log.h"
 #include "vocab.h"
 #include "write_thread.h"
@@ -183,32 +184,18 @@ Test(token_log, bad_records_are_refused_and_spoil_the_log)
 
 /* ---- a whole index ------------------------------------------------------- */
 
-static struct {
-	char dir[64], path[128];
-	struct vocab v;
-	struct index_writer *w;
-} fx;
+static struct test_writer fx;
 
 static void
 setup(void)
 {
-	char err[256];
-
-	strcpy(fx.dir, "/tmp/sk-tl-XXXXXX");
-	cr_assert_not_null(mkdtemp(fx.dir));
-	snprintf(fx.path, sizeof(fx.path), "%s/idx.tmp", fx.dir);
-	cr_assert_eq(vocab_load_builtin(&fx.v, err, sizeof(err)), 0);
-	cr_assert_eq(index_writer_open(&fx.w, fx.path, &fx.v, err, sizeof(err)),
-	    0, "%s", err);
+	test_writer_open(&fx);
 }
 
 static void
 teardown(void)
 {
-	index_writer_close(fx.w);
-	vocab_free(&fx.v);
-	unlink(fx.path);
-	rmdir(fx.dir);
+	test_writer_close(&fx);
 }
 
 static char *

@@ -75,3 +75,30 @@ testindex_remove(const char *dir)
 	unlink(path);
 	rmdir(dir);
 }
+
+void
+test_writer_open(struct test_writer *tw)
+{
+	char err[256];
+
+	strcpy(tw->dir, "/tmp/sk-tw-XXXXXX");
+	cr_assert_not_null(mkdtemp(tw->dir));
+	snprintf(tw->path, sizeof(tw->path), "%s/idx.tmp", tw->dir);
+	cr_assert_not_null(tw->v = calloc(1, sizeof(*tw->v)));
+	cr_assert_eq(vocab_load_builtin(tw->v, err, sizeof(err)), 0);
+	cr_assert_eq(index_writer_open(&tw->w, tw->path, tw->v, err,
+	    sizeof(err)), 0, "%s", err);
+}
+
+void
+test_writer_close(struct test_writer *tw)
+{
+	index_writer_close(tw->w);
+	tw->w = NULL;
+	if (tw->v != NULL)
+		vocab_free(tw->v);
+	free(tw->v);
+	tw->v = NULL;
+	unlink(tw->path);
+	rmdir(tw->dir);
+}
