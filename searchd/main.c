@@ -178,9 +178,16 @@ main(int argc, char **argv)
 		store_close(&store);
 		return 1;
 	}
-	log_event("klaar: http://%s:%u/ (index %s, %u vermeldingen, %u actief)",
-	    o.http.bind, o.http.port, o.index_path, store.current->model.n,
-	    store.current->model.nactive);
+	{
+		/* the watcher runs already: read the current gen under a
+		 * reference, as a request does */
+		struct gen *g = store_acquire(&store);
+
+		log_event("klaar: http://%s:%u/ (index %s, %u vermeldingen, "
+		    "%u actief)", o.http.bind, o.http.port, o.index_path,
+		    g->model.n, g->model.nactive);
+		store_release(&store, g);
+	}
 	for (;;) {
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
