@@ -25,8 +25,11 @@ CFLAGS_release := -O2 -g $(WARN) $(CSTD) $(INCS)
 CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer \
                   -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   $(WARN) $(CSTD) $(INCS)
+CFLAGS_tsan    := -O1 -g -fno-omit-frame-pointer -fsanitize=thread \
+                  $(WARN) $(CSTD) $(INCS)
 LDFLAGS_release :=
 LDFLAGS_asan    := -fsanitize=address,undefined
+LDFLAGS_tsan    := -fsanitize=thread
 
 COMMON_SRC  := $(sort $(wildcard common/*.c))
 INDEXER_SRC := $(sort $(filter-out indexer/main.c,$(wildcard indexer/*.c)))
@@ -73,9 +76,9 @@ build/asan/%.o: %.c
 	$(CC) $(CFLAGS_asan) -MMD -MP -c $< -o $@
 
 # Files embedded with .incbin must rebuild when the embedded file changes.
-build/release/common/builtin_data.o build/asan/common/builtin_data.o: $(wildcard schema/*.csv)
-build/release/indexer/schema_data.o build/asan/indexer/schema_data.o: schema/schema.sql
-build/release/searchd/assets.o build/asan/searchd/assets.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css) schema/synoniemen.txt
+build/release/common/builtin_data.o build/asan/common/builtin_data.o build/tsan/common/builtin_data.o: $(wildcard schema/*.csv)
+build/release/indexer/schema_data.o build/asan/indexer/schema_data.o build/tsan/indexer/schema_data.o: schema/schema.sql
+build/release/searchd/assets.o build/asan/searchd/assets.o build/tsan/searchd/assets.o: $(wildcard searchd/*.json searchd/*.html searchd/*.css) schema/synoniemen.txt
 
 bin/indexer: $(call objs,release,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
 	@mkdir -p bin
@@ -92,6 +95,19 @@ build/asan/bin/indexer: $(call objs,asan,indexer/main.c $(INDEXER_SRC) $(COMMON_
 build/asan/bin/searchd: $(call objs,asan,searchd/main.c $(SEARCHD_SRC) $(COMMON_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_asan) $^ $(LIBS) -o $@
+
+# ThreadSanitizer builds of both programs (make tsan).
+build/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_tsan) -MMD -MP -c $< -o $@
+
+build/tsan/bin/indexer: $(call objs,tsan,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_tsan) $^ $(LIBS) -o $@
+
+build/tsan/bin/searchd: $(call objs,tsan,searchd/main.c $(SEARCHD_SRC) $(COMMON_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_tsan) $^ $(LIBS) -o $@
 
 build/asan/bin/unit_tests: $(call objs,asan,$(UNIT_SRC) $(INDEXER_SRC) $(SEARCHD_SRC) $(COMMON_SRC))
 	@mkdir -p $(dir $@)
@@ -134,13 +150,22 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all unit e2e fuzz-regress lint
+check: all unit e2e tsan fuzz-regress lint
 
 unit: build/asan/bin/unit_tests
 	build/asan/bin/unit_tests --jobs 2
 
 e2e: build/asan/bin/indexer build/asan/bin/searchd
 	SK_BIN=build/asan/bin /usr/bin/python3 -m pytest -q tests/e2e
+
+# The end-to-end tests that run many threads at once (the indexer's
+# pipeline, generation switches under load, concurrent keep-alive clients,
+# a thread per connection) under ThreadSanitizer: any data race fails them.
+TSAN_TESTS := tests/e2e/test_indexer.py tests/e2e/test_switch.py \
+              tests/e2e/test_keepalive_cache.py tests/e2e/test_searchd_cli.py
+tsan: build/tsan/bin/indexer build/tsan/bin/searchd
+	SK_BIN=build/tsan/bin TSAN_OPTIONS=halt_on_error=1 \
+	    /usr/bin/python3 -m pytest -q $(TSAN_TESTS)
 
 # The OpenAPI description against the Dutch API Design Rules (Spectral,
 # fetched by npx from the npm registry; skipped where there is no npx).

@@ -44,7 +44,8 @@ CORPUS = ["fixtures/corpus/eemland.xml", "fixtures/corpus/utrecht.xml",
 BAD = "fixtures/bad"
 
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer",
-                   "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer")
+                   "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer",
+                   "WARNING: ThreadSanitizer")
 
 ENV = dict(os.environ)
 ENV.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1")
