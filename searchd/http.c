@@ -467,8 +467,9 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	const struct sockaddr *addr;
 	/* A pool of cfg->threads threads, each serving many connections with
 	 * epoll; or, with 0, a thread per connection (poll). The pool is the
-	 * default: measured faster and its memory does not grow with the
-	 * number of connections (README, Performance). */
+	 * default: measured faster with the answer cache, no slower without,
+	 * and its memory does not grow with the number of connections
+	 * (README, Performance). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 	    (cfg->threads > 0 ? MHD_USE_EPOLL :
 	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
