@@ -236,12 +236,65 @@ st_add(struct strtab *t, const char *s, size_t n, uint32_t *id)
 
 /* ---- the index ----------------------------------------------------------- */
 
+/* One typo-trie node in 8 bytes (1.7 M nodes at 250 000 listings): the
+ * index of its first child (children are contiguous) and its byte; the
+ * vocabulary id ending here (TRIE_NOTERM for none) and its number of
+ * children (up to 256). Read and written through the tn_* functions. */
 struct tnode {
-	uint32_t first;          /* first child (children are contiguous) */
-	uint32_t term;           /* vocabulary id ending here, or NONE */
-	uint16_t nchild;
-	uint8_t c;
+	uint32_t first_c;        /* first child << 8 | byte */
+	uint32_t term_n;         /* term << 9 | number of children */
 };
+
+#define TRIE_MAXNODES (1u << 24)
+#define TRIE_NOTERM   ((1u << 23) - 1)   /* also the bound on term ids */
+
+static uint32_t
+tn_first(const struct tnode *t)
+{
+	return t->first_c >> 8;
+}
+
+static unsigned char
+tn_c(const struct tnode *t)
+{
+	return (unsigned char)(t->first_c & 0xFF);
+}
+
+/* The vocabulary id ending at t, or NONE. */
+static uint32_t
+tn_term(const struct tnode *t)
+{
+	uint32_t id = t->term_n >> 9;
+
+	return id == TRIE_NOTERM ? NONE : id;
+}
+
+static uint32_t
+tn_nchild(const struct tnode *t)
+{
+	return t->term_n & 0x1FF;
+}
+
+/* Sets node t: no children yet, no term, byte c. */
+static void
+tn_init(struct tnode *t, unsigned char c)
+{
+	t->first_c = c;
+	t->term_n = TRIE_NOTERM << 9;
+}
+
+static void
+tn_set_term(struct tnode *t, uint32_t id)
+{
+	t->term_n = (id << 9) | (t->term_n & 0x1FF);
+}
+
+static void
+tn_set_children(struct tnode *t, uint32_t first, uint32_t n)
+{
+	t->first_c = (first << 8) | (t->first_c & 0xFF);
+	t->term_n = (t->term_n & ~0x1FFu) | n;
+}
 
 struct rterm {
 	uint32_t text;           /* offset in rbuf: the form given to FTS5 */
@@ -706,10 +759,10 @@ trie_build(struct expand_index *x, const struct tentry *e, uint32_t ni,
 	/* Entries ending here: one string may be the form of several terms
 	 * and a term itself: keep the most frequent. */
 	while (lo < hi && e[lo].len == d) {
-		uint32_t t = x->trie[ni].term;
+		uint32_t t = tn_term(&x->trie[ni]);
 		if (t == NONE || x->df[e[lo].term] > x->df[t] ||
 		    (x->df[e[lo].term] == x->df[t] && e[lo].term < t))
-			x->trie[ni].term = e[lo].term;
+			tn_set_term(&x->trie[ni], e[lo].term);
 		lo++;
 	}
 	for (a = lo; a < hi; k++) {
@@ -718,18 +771,14 @@ trie_build(struct expand_index *x, const struct tentry *e, uint32_t ni,
 			a++;
 	}
 	first = x->ntrie;
-	x->trie[ni].first = first;
-	x->trie[ni].nchild = (uint16_t)k;
+	tn_set_children(&x->trie[ni], first, k);
 	x->ntrie += k;
 	for (a = lo, k = 0; a < hi; k++) {
 		unsigned char c = (unsigned char)e[a].s[d];
 		uint32_t b = a, ci = first + k;
 		while (b < hi && (unsigned char)e[b].s[d] == c)
 			b++;
-		x->trie[ci].c = c;
-		x->trie[ci].term = NONE;
-		x->trie[ci].nchild = 0;
-		x->trie[ci].first = 0;
+		tn_init(&x->trie[ci], c);
 		trie_build(x, e, ci, a, b, d + 1);
 		a = b;
 	}
@@ -788,14 +837,16 @@ build_lookups(struct expand_index *x)
 	qsort_r(x->by_str, n, sizeof(*x->by_str), cmp_str_id, x);
 	qsort_r(x->by_rev, n, sizeof(*x->by_rev), cmp_rev_id, x);
 	qsort(e, ne, sizeof(*e), cmp_tentry);
-	if ((x->trie = malloc(chars * sizeof(*x->trie))) == NULL)
-		goto out;
-	x->ntrie = 1;
-	x->trie[0].c = 0;
-	x->trie[0].term = NONE;
-	x->trie[0].first = 0;
-	x->trie[0].nchild = 0;
-	trie_build(x, e, 0, 0, ne, 0);
+	/* chars bounds the nodes; past the packed node's limits (some 8 M
+	 * terms, 16 M nodes: far above 250 000 listings) the trie is left
+	 * empty and typos are not corrected, rather than the index refused */
+	if (chars < TRIE_MAXNODES && n < TRIE_NOTERM) {
+		if ((x->trie = malloc(chars * sizeof(*x->trie))) == NULL)
+			goto out;
+		x->ntrie = 1;
+		tn_init(&x->trie[0], 0);
+		trie_build(x, e, 0, 0, ne, 0);
+	}
 	rc = 0;
 out:
 	free(e);
@@ -1508,15 +1559,16 @@ static void
 trie_walk(struct tsearch *s, uint32_t ni, int depth, unsigned char pc)
 {
 	const struct tnode *node = &s->x->trie[ni];
+	uint32_t first = tn_first(node), end = first + tn_nchild(node);
 	const int *row = s->rows[depth];
 	const int *prev = depth > 0 ? s->rows[depth - 1] : NULL;
 	int n = s->n, i = depth + 1;
 
 	if (i > TRIE_MAXLEN + 2)
 		return;
-	for (uint32_t ci = node->first; ci < node->first + node->nchild; ci++) {
+	for (uint32_t ci = first; ci < end; ci++) {
 		const struct tnode *ch = &s->x->trie[ci];
-		unsigned char c = ch->c;
+		unsigned char c = tn_c(ch);
 		int *nr = s->rows[i];
 		int k = s->k;
 		int lo = i - k > 1 ? i - k : 1, hi = i + k < n ? i + k : n;
@@ -1545,8 +1597,8 @@ trie_walk(struct tsearch *s, uint32_t ni, int depth, unsigned char pc)
 			if (v < m)
 				m = v;
 		}
-		if (ch->term != NONE && hi == n && nr[n] <= s->k) {
-			add_cand(s, ch->term, nr[n]);
+		if (tn_term(ch) != NONE && hi == n && nr[n] <= s->k) {
+			add_cand(s, tn_term(ch), nr[n]);
 			/* only the nearest distance is used: search no
 			 * farther than what was found */
 			if (nr[n] < s->k)
@@ -1596,7 +1648,8 @@ find_typo(struct qctx *q, int i, struct tsearch *s)
 			break;
 		for (int j = 0; j <= s->n; j++)
 			s->rows[0][j] = j;
-		trie_walk(s, 0, 0, 0);
+		if (x->ntrie > 0)
+			trie_walk(s, 0, 0, 0);
 	}
 
 	/* insertion sort: few candidates */
