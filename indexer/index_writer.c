@@ -68,7 +68,6 @@ struct index_writer {
 	sqlite3_stmt *st[ST_COUNT];
 	sqlite3_int64 next_rowid;
 	const struct vocab *vocab;     /* borrowed; outlives the writer */
-	struct nl_tokenizer *tok;      /* splits words for the woord table */
 	struct word_count *words;      /* the woord table, written at the end */
 	struct word_set *ws;           /* the words of the listing being added */
 	struct postings_build *pb;     /* ranking data, written at the end */
@@ -278,8 +277,7 @@ index_writer_open(struct index_writer **out, const char *path,
 		set_err(err, errlen, w->db, "kan index %s niet maken", path);
 		goto fail;
 	}
-	if ((w->tok = nl_tokenizer_new()) == NULL ||
-	    (w->words = word_count_new()) == NULL ||
+	if ((w->words = word_count_new()) == NULL ||
 	    (w->ws = calloc(1, sizeof(*w->ws))) == NULL ||
 	    postings_build_new(&w->pb) != 0) {
 		snprintf(err, errlen, "geen geheugen");
@@ -549,32 +547,27 @@ put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l,
 	return step_reset(st);
 }
 
-/* Token callback: keeps the surface word of each token (not the colocated
- * joins), folded as key and as written, once per listing. */
-static int
-collect_word(void *ctx, int flags, const char *tok, int ntok, int start,
-             int end)
+/* Keeps the surface word of a token (not the colocated joins) at
+ * ws->text[start..end), folded as key and as written, once per listing. */
+static void
+collect_word(struct word_set *ws, int flags, int start, int end)
 {
-	struct word_set *ws = ctx;
 	char key[NL_MAX_TOKEN];
 	int n;
 
-	(void)tok;
-	(void)ntok;
 	if ((flags & (NL_TOK_COLOCATED | NL_TOK_STOPWORD)) || ws->n == 64 ||
 	    end - start < 3)
-		return 0;
+		return;
 	n = nl_fold_word(ws->text + start, end - start, key, sizeof(key));
 	if (n < 3 || strspn(key, "0123456789") == (size_t)n)
-		return 0;
+		return;
 	for (int i = 0; i < ws->n; i++)
 		if (strcmp(ws->keys[i], key) == 0)
-			return 0;
+			return;
 	memcpy(ws->keys[ws->n], key, (size_t)n + 1);
 	ws->written[ws->n] = ws->text + start;
 	ws->nwritten[ws->n] = end - start;
 	ws->n++;
-	return 0;
 }
 
 /* Postings observer: every token goes to the listing's token log (for
@@ -592,7 +585,7 @@ token_seen(void *ctx, int field, const char *text, int flags,
 	if (field != 0 && field != 1 && field != 4)
 		return 0;
 	w->ws->text = text;
-	collect_word(w->ws, flags, NULL, 0, start, end);
+	collect_word(w->ws, flags, start, end);
 	return 0;
 }
 
@@ -798,7 +791,6 @@ index_writer_close(struct index_writer *w)
 		sqlite3_finalize(w->st[i]);
 	if (w->db != NULL)
 		sqlite3_close(w->db);
-	nl_tokenizer_free(w->tok);
 	word_count_free(w->words);
 	free(w->ws);
 	postings_build_free(w->pb);

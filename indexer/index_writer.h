@@ -35,11 +35,12 @@ int index_writer_add(struct index_writer *w, const struct listing *l,
                      char *err, size_t errlen);
 
 /*
- * index_writer_add() in two halves, for two threads (write_thread.h):
- * prepare assigns the rowid and collects the ranking data and suggestion
- * words (no SQL); store writes the rows (SQL only). Prepare listings in
- * input order on one thread and store them in the same order on another;
- * the two halves touch disjoint parts of the writer.
+ * index_writer_add() in two halves, for the pipeline's threads
+ * (write_thread.h): prepare assigns the rowid and collects the ranking
+ * data, suggestion words and token log (no SQL); store writes the rows
+ * (SQL only). Prepare listings in input order on one thread and store them
+ * in the same order on another; the two halves touch disjoint parts of the
+ * writer.
  */
 struct prepared_listing {
 	struct listing l;          /* owned */

@@ -6,8 +6,8 @@
  *
  * Flow: for each file (in command-line order) the format is sniffed, the
  * matching reader streams raw records, listing_build() validates each one
- * and the good ones go to the index writer, which runs on a second thread
- * (write_thread.h). Messages and counters live in struct diag. If any file
+ * and the good ones go to the index writer, which tokenizes and writes them
+ * on two more threads (write_thread.h). Messages and counters live in struct diag. If any file
  * is rejected nothing is published.
  * Exit: 0 ok, 1 listings skipped, 2 file rejected or run failed, 64 usage.
  */
@@ -44,7 +44,7 @@ struct run {
 	struct diag diag;
 	struct build_ctx *build;
 	struct index_writer *writer;   /* NULL with --check */
-	struct write_thread *wt;       /* writes on a second thread */
+	struct write_thread *wt;       /* tokenizes and writes on two threads */
 	int write_failed;
 	char err[512];
 };
@@ -202,8 +202,8 @@ store_sources(struct run *run, const struct options *o)
 	return rc;
 }
 
-/* Waits for the writer thread to write everything queued. Returns 0, or
- * -1 after printing the write error. */
+/* Waits for the pipeline's threads to write everything queued. Returns 0,
+ * or -1 after printing the first error. */
 static int
 stop_writer(struct run *run)
 {
