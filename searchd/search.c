@@ -297,10 +297,7 @@ static int
 acc_ready(struct conn *c, uint32_t n)
 {
 	if (c->acc == NULL || c->acc_n != n) {
-		free(c->acc);
-		free(c->stamp);
-		free(c->exact);
-		free(c->partial);
+		conn_scratch_free(c);
 		c->acc = calloc(n + 1, sizeof(*c->acc));
 		c->stamp = calloc(n + 1, sizeof(*c->stamp));
 		c->exact = calloc(n + 1, sizeof(*c->exact));

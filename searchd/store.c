@@ -173,6 +173,19 @@ check_format(sqlite3 *db, char *err, size_t errlen)
 	return rc;
 }
 
+void
+conn_scratch_free(struct conn *c)
+{
+	free(c->acc);
+	free(c->stamp);
+	free(c->exact);
+	free(c->partial);
+	c->acc = NULL;
+	c->stamp = NULL;
+	c->exact = c->partial = NULL;
+	c->acc_n = 0;
+}
+
 static void
 conn_close(struct conn *c)
 {
@@ -183,10 +196,7 @@ conn_close(struct conn *c)
 	sqlite3_finalize(c->slots);
 	sqlite3_close(c->db);
 	nl_tokenizer_free(c->tok);
-	free(c->acc);
-	free(c->stamp);
-	free(c->exact);
-	free(c->partial);
+	conn_scratch_free(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -456,14 +466,7 @@ gen_shed(struct gen *g)
 
 		if (c->in_use)
 			continue;
-		free(c->acc);
-		free(c->stamp);
-		free(c->exact);
-		free(c->partial);
-		c->acc = NULL;
-		c->stamp = NULL;
-		c->exact = c->partial = NULL;
-		c->acc_n = 0;
+		conn_scratch_free(c);
 		score_ctx_shrink(c->score);
 		sqlite3_db_release_memory(c->db);
 	}
@@ -479,12 +482,8 @@ switch_to(struct store *s, char *target)
 	struct gen *g, *old;
 	int free_old;
 
-	pthread_mutex_lock(&s->mu);
-	old = s->current;
-	old->refs++;              /* kept while it is shed */
-	pthread_mutex_unlock(&s->mu);
-	gen_shed(old);
-	store_release(s, old);
+	/* only this thread changes s->current, so it stays while shed */
+	gen_shed(s->current);
 	g = gen_load(target, s->words, err, sizeof(err));
 
 	if (g == NULL) {

@@ -86,6 +86,9 @@ void store_release(struct store *s, struct gen *g);
 
 /* A free connection of g (opened on demand), or NULL. */
 struct conn *gen_conn_get(struct gen *g);
+/* Frees c's search scratch (acc, stamp, exact, partial); the next search
+ * on c allocates it again (search.c). */
+void conn_scratch_free(struct conn *c);
 /* Gives the next statements on c a time budget (0 = none). */
 void conn_set_budget(struct conn *c, unsigned ms);
 void gen_conn_put(struct gen *g, struct conn *c);
