@@ -81,28 +81,45 @@ name_word_cmp(const void *x, const void *y, void *ctx)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+/* Appends the NUL-ended text t to buf (len, cap); its offset goes to *at.
+ * Returns 0 or -1 (ENOMEM, or past 4 GB). */
+static int
+buf_add_str(char **buf, size_t *len, size_t *cap, const char *t, uint32_t *at)
+{
+	size_t n = strlen(t) + 1;
+
+	if (*len + n > UINT32_MAX)
+		return -1;
+	if (*len + n > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1 << 16;
+		char *nb;
+		while (ncap < *len + n)
+			ncap *= 2;
+		if ((nb = realloc(*buf, ncap)) == NULL)
+			return -1;
+		*buf = nb;
+		*cap = ncap;
+	}
+	memcpy(*buf + *len, t, n);
+	*at = (uint32_t)*len;
+	*len += n;
+	return 0;
+}
+
 /* Appends the folded name of listing idx and its words. */
 static int
 add_name(struct suggest_index *s, uint32_t idx, const char *naam,
          size_t *len, size_t *cap, uint32_t *wcap)
 {
 	char *f = fold(naam);
-	size_t n;
+	uint32_t at;
 
 	if (f == NULL)
 		return -1;
-	n = strlen(f);
-	if (*len + n + 1 > *cap) {
-		size_t ncap = (*len + n + 1) * 2;
-		char *nn = realloc(s->names, ncap);
-		if (nn == NULL)
-			goto fail;
-		s->names = nn;
-		*cap = ncap;
-	}
-	memcpy(s->names + *len, f, n + 1);
-	s->name_at[idx] = (uint32_t)*len;
-	for (size_t k = 0; k < n; k++) {
+	if (buf_add_str(&s->names, len, cap, f, &at) != 0)
+		goto fail;
+	s->name_at[idx] = at;
+	for (size_t k = 0; f[k] != '\0'; k++) {
 		if (k > 0 && f[k - 1] != ' ')
 			continue;
 		if (f[k] == ' ')
@@ -116,11 +133,10 @@ add_name(struct suggest_index *s, uint32_t idx, const char *naam,
 			s->name_words = nw;
 			*wcap = ncap;
 		}
-		s->name_words[s->nname_words].at = (uint32_t)(*len + k);
+		s->name_words[s->nname_words].at = at + (uint32_t)k;
 		s->name_words[s->nname_words].idx = idx;
 		s->nname_words++;
 	}
-	*len += n + 1;
 	free(f);
 	return 0;
 fail:
@@ -165,30 +181,6 @@ out:
 	return rc;
 }
 
-/* Appends the NUL-ended text t to buf (len, cap); its offset goes to *at.
- * Returns 0 or -1 (ENOMEM, or past 4 GB). */
-static int
-buf_add_str(char **buf, size_t *len, size_t *cap, const char *t, uint32_t *at)
-{
-	size_t n = strlen(t) + 1;
-
-	if (*len + n > UINT32_MAX)
-		return -1;
-	if (*len + n > *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1 << 16;
-		char *nb;
-		while (ncap < *len + n)
-			ncap *= 2;
-		if ((nb = realloc(*buf, ncap)) == NULL)
-			return -1;
-		*buf = nb;
-		*cap = ncap;
-	}
-	memcpy(*buf + *len, t, n);
-	*at = (uint32_t)*len;
-	*len += n;
-	return 0;
-}
 
 /* Makes room for entry s->n of the woord list. Returns 0 or -1. */
 static int
