@@ -163,6 +163,13 @@ anon_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
 file_kb() { awk '/^RssFile:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# point_link LINK FILE: swaps LINK to FILE (same folder) in one rename, as
+# the indexer publishes a generation.
+point_link() {
+	ln -sfn "$(basename "$2")" "$1.bench-link"
+	mv -T "$1.bench-link" "$1"
+}
+
 # The wrk script: rotates over the paths in $1, prints the figures as JSON.
 make_wrk_script() {
 	local paths=$1 lua=$2
@@ -287,8 +294,7 @@ for n in $HTTP_SIZES; do
 	gen=$(readlink -f "$d/index/index.db")
 	copy="$d/index/index.db.$(date +%s%N)-$$.gen"
 	cp "$gen" "$copy"
-	ln -s "$(basename "$copy")" "$d/index/index.db.bench-link"
-	mv -T "$d/index/index.db.bench-link" "$d/index/index.db"
+	point_link "$d/index/index.db" "$copy"
 	switch_hwm=0; switch_after=0
 	for _ in $(seq 600); do
 		grep -q "nieuwe index in gebruik" "$OUT/searchd-$n.err" && break
@@ -302,8 +308,7 @@ for n in $HTTP_SIZES; do
 		log "searchd did not switch to $copy"
 	fi
 	kill "$spid"; wait "$spid" 2>/dev/null || true
-	ln -s "$(basename "$gen")" "$d/index/index.db.bench-link"
-	mv -T "$d/index/index.db.bench-link" "$d/index/index.db"
+	point_link "$d/index/index.db" "$gen"
 	rm -f "$copy"
 	printf '{"startup_ms": %s, "rss_idle_kb": %s, "rss_startup_peak_kb": %s, "rss_load_kb": %s, "rss_hwm_kb": %s, "anon_idle_kb": %s, "file_idle_kb": %s, "anon_load_kb": %s, "file_end_kb": %s, "switch_hwm_kb": %s, "switch_after_kb": %s}\n' \
 	    "$startup" "${idle:-0}" "${idle_hwm:-0}" "${load:-0}" "${hwm:-0}" \

@@ -144,7 +144,7 @@ def test_cache_can_be_turned_off(small_index, moddir):
 
 def test_thread_per_connection(small_index, moddir):
     """--threads 0: a thread per connection; concurrent keep-alive clients
-    get the same answers as from the pool, and it stops cleanly."""
+    all get the same answers, and it stops cleanly."""
     import concurrent.futures
     import http.client
 
