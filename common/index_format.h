@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SK_SCHEMA_VERSION 5
+#define SK_SCHEMA_VERSION 6
 
 /* FTS5 tokenizer of aanbod_fts (common/nl_tokenizer.h). */
 #define SK_FTS_TOKENIZER "dutch"

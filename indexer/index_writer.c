@@ -21,11 +21,12 @@
 #include "nl_tokenizer.h"
 #include "postings_build.h"
 #include "schema_data.h"
+#include "strset.h"
 #include "token_log.h"
 #include "word_count.h"
 
 enum stmt_id {
-	ST_AANBOD, ST_WAARDE, ST_SLOT, ST_FTS, ST_WIJK, ST_TAAL, ST_META,
+	ST_AANBOD, ST_FTS, ST_WIJK, ST_TAAL, ST_META,
 	ST_COUNT
 };
 
@@ -36,13 +37,10 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    "kosten_toelichting, toegang, leeftijd_min, leeftijd_max, "
 	    "welzijn_op_recept, wachttijd_dagen, telefoon, email, website, "
 	    "contactpersoon, bijgewerkt, gecontroleerd, bron_bestand, bron_regel, "
-	    "trefwoorden, labels, tokens) "
+	    "trefwoorden, labels, tokens, themas, doelgroepen, wijken, "
+	    "werkgebied, toegankelijkheid, talen, trefwoord_lijst, tijdsloten) "
 	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?)",
-	[ST_WAARDE] = "INSERT INTO aanbod_waarde (aanbod, veld, pos, waarde) "
-	    "VALUES (?,?,?,?)",
-	[ST_SLOT] = "INSERT INTO tijdslot (aanbod, dag, start_min, eind_min, "
-	    "frequentie) VALUES (?,?,?,?,?)",
+	    "?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_FTS] = "INSERT INTO aanbod_fts (rowid, naam, samenvatting, "
 	    "omschrijving, organisatie, trefwoorden, labels) "
 	    "VALUES (?,?,?,?,?,?,?)",
@@ -71,6 +69,8 @@ struct index_writer {
 	struct word_count *words;      /* the woord table, written at the end */
 	struct word_set *ws;           /* the words of the listing being added */
 	struct postings_build *pb;     /* ranking data, written at the end */
+	struct strset *wijken_seen;    /* wijk codes already in table wijk */
+	struct strset *talen_seen;     /* codes already in table taal */
 	struct token_log *recording;   /* tokens of the listing being prepared */
 	struct token_replay replay;    /* log armed for the FTS5 insert */
 	struct nl_replay replay_hook;  /* token_log_replay over replay */
@@ -273,12 +273,15 @@ index_writer_open(struct index_writer **out, const char *path,
 	w->next_rowid = 1;
 	w->vocab = v;
 	if (sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "kan index %s niet maken", path);
 		goto fail;
 	}
 	if ((w->words = word_count_new()) == NULL ||
 	    (w->ws = calloc(1, sizeof(*w->ws))) == NULL ||
+	    (w->wijken_seen = strset_new()) == NULL ||
+	    (w->talen_seen = strset_new()) == NULL ||
 	    postings_build_new(&w->pb) != 0) {
 		snprintf(err, errlen, "geen geheugen");
 		goto fail;
@@ -322,32 +325,29 @@ fail:
 	return -1;
 }
 
-static int
-put_values(struct index_writer *w, sqlite3_int64 rowid, const char *veld,
-           const struct strlist *l)
-{
-	sqlite3_stmt *st = w->st[ST_WAARDE];
 
-	for (size_t i = 0; i < l->n; i++) {
-		sqlite3_bind_int64(st, 1, rowid);
-		bind_text(st, 2, veld);
-		sqlite3_bind_int(st, 3, (int)i);
-		bind_text(st, 4, l->v[i]);
-		if (step_reset(st) != 0)
-			return -1;
-	}
-	return 0;
+/* 1 when key is new to seen (and now in it), 0 when it was there, -1 when
+ * out of memory. Keeps the rows of wijk and taal to one per code without
+ * an INSERT for every listing. */
+static int
+first_time(struct strset *seen, const char *key)
+{
+	return strset_add(seen, key, NULL);
 }
 
 /* The listing's languages, also in table taal. */
 static int
-put_talen(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
+put_talen(struct index_writer *w, const struct listing *l)
 {
 	sqlite3_stmt *st = w->st[ST_TAAL];
+	int added;
 
-	if (put_values(w, rowid, "taal", &l->talen) != 0)
-		return -1;
 	for (size_t i = 0; i < l->talen.n; i++) {
+		if ((added = first_time(w->talen_seen, l->talen.v[i])) <= 0) {
+			if (added < 0)
+				return -1;
+			continue;
+		}
 		bind_text(st, 1, l->talen.v[i]);
 		if (step_reset(st) != 0)
 			return -1;
@@ -356,42 +356,24 @@ put_talen(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
 }
 
 static int
-put_wijken(struct index_writer *w, sqlite3_int64 rowid,
-           const struct listing *l)
+put_wijken(struct index_writer *w, const struct listing *l)
 {
-	sqlite3_stmt *sv = w->st[ST_WAARDE], *sw = w->st[ST_WIJK];
+	sqlite3_stmt *sw = w->st[ST_WIJK];
 	char gm[7];
+	int added;
 
 	for (size_t i = 0; i < l->nwijken; i++) {
 		const struct wijk_ref *wr = &l->wijken[i];
-		sqlite3_bind_int64(sv, 1, rowid);
-		bind_text(sv, 2, "wijk");
-		sqlite3_bind_int(sv, 3, (int)i);
-		bind_text(sv, 4, wr->code);
-		if (step_reset(sv) != 0)
-			return -1;
+		if ((added = first_time(w->wijken_seen, wr->code)) <= 0) {
+			if (added < 0)
+				return -1;
+			continue;
+		}
 		snprintf(gm, sizeof(gm), "GM%.4s", wr->code + 2);
 		bind_text(sw, 1, wr->code);
 		bind_text(sw, 2, wr->naam);
 		bind_text(sw, 3, gm);
 		if (step_reset(sw) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-put_slots(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l)
-{
-	sqlite3_stmt *st = w->st[ST_SLOT];
-
-	for (size_t i = 0; i < l->nslots; i++) {
-		sqlite3_bind_int64(st, 1, rowid);
-		sqlite3_bind_int(st, 2, l->slots[i].dag);
-		sqlite3_bind_int(st, 3, l->slots[i].start_min);
-		sqlite3_bind_int(st, 4, l->slots[i].eind_min);
-		sqlite3_bind_int(st, 5, l->slots[i].freq);
-		if (step_reset(st) != 0)
 			return -1;
 	}
 	return 0;
@@ -499,13 +481,13 @@ put_fts(struct index_writer *w, sqlite3_int64 rowid,
 }
 
 static int
-put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l,
-           const struct fts_fields *ff, uint32_t ntokens)
+put_aanbod(struct index_writer *w, const struct listing *l,
+           const struct prepared_listing *p, const struct fts_fields *ff)
 {
 	sqlite3_stmt *st = w->st[ST_AANBOD];
 	int i = 1;
 
-	sqlite3_bind_int64(st, i++, rowid);
+	sqlite3_bind_int64(st, i++, p->rowid);
 	bind_text(st, i++, l->id);
 	bind_text(st, i++, l->naam);
 	bind_text(st, i++, l->samenvatting);
@@ -543,7 +525,11 @@ put_aanbod(struct index_writer *w, sqlite3_int64 rowid, const struct listing *l,
 	sqlite3_bind_int64(st, i++, l->line);
 	bind_text(st, i++, ff->kw);
 	bind_text(st, i++, ff->labels);
-	sqlite3_bind_int64(st, i++, ntokens);
+	sqlite3_bind_int64(st, i++, p->ntokens);
+	for (int k = 0; k < PACK_NCODES; k++)
+		bind_text(st, i++, p->packed.codes[k]);
+	bind_text(st, i++, p->packed.trefwoorden);
+	bind_text(st, i++, p->packed.tijdsloten);
 	return step_reset(st);
 }
 
@@ -613,7 +599,8 @@ prepare_fields(struct index_writer *w, const struct listing *l,
 	w->recording = &p->log;
 	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
 	    postings_build_add(w->pb, (uint32_t)p->rowid, ff.f, &p->ntokens) != 0 ||
-	    put_words(w) != 0) {
+	    put_words(w) != 0 ||
+	    value_pack(l, &p->packed) != 0) {
 		w->recording = NULL;
 		snprintf(err, errlen, "geen geheugen voor %s", l->id);
 		fts_fields_free(&ff);
@@ -635,15 +622,8 @@ store_fields(struct index_writer *w, const struct listing *l,
 	struct fts_fields ff;
 
 	fts_fields_set(&ff, l, p->kw, p->labels);
-	if (put_aanbod(w, rowid, l, &ff, p->ntokens) != 0 ||
-	    put_values(w, rowid, "thema", &l->themas) != 0 ||
-	    put_values(w, rowid, "doelgroep", &l->doelgroepen) != 0 ||
-	    put_values(w, rowid, "trefwoord", &l->trefwoorden) != 0 ||
-	    put_values(w, rowid, "werkgebied", &l->werkgebied) != 0 ||
-	    put_values(w, rowid, "toegankelijkheid", &l->toegankelijkheid) != 0 ||
-	    put_talen(w, rowid, l) != 0 ||
-	    put_wijken(w, rowid, l) != 0 ||
-	    put_slots(w, rowid, l) != 0)
+	if (put_aanbod(w, l, p, &ff) != 0 || put_talen(w, l) != 0 ||
+	    put_wijken(w, l) != 0)
 		goto fail;
 	w->replay.log = &p->log;
 	if (put_fts(w, rowid, &ff) != 0) {
@@ -687,6 +667,7 @@ prepared_listing_free(struct prepared_listing *p)
 	free(p->kw);
 	free(p->labels);
 	p->kw = p->labels = NULL;
+	packed_values_free(&p->packed);
 	token_log_free(&p->log);
 }
 
@@ -704,6 +685,7 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 	rc = store_fields(w, l, &p, err, errlen);
 	free(p.kw);
 	free(p.labels);
+	packed_values_free(&p.packed);
 	token_log_free(&p.log);
 	return rc;
 }
@@ -793,6 +775,8 @@ index_writer_close(struct index_writer *w)
 		sqlite3_close(w->db);
 	word_count_free(w->words);
 	free(w->ws);
+	strset_free(w->wijken_seen);
+	strset_free(w->talen_seen);
 	postings_build_free(w->pb);
 	free(w->path);
 	free(w);

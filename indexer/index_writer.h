@@ -22,6 +22,7 @@
 
 #include "listing.h"
 #include "token_log.h"
+#include "value_pack.h"
 #include "vocab.h"
 
 struct index_writer;
@@ -47,6 +48,7 @@ struct prepared_listing {
 	long long rowid;
 	uint32_t ntokens;          /* length for ranking */
 	char *kw, *labels;         /* texts of the trefwoorden and labels fields */
+	struct packed_values packed; /* multi values and slots (value_pack.h) */
 	struct token_log log;      /* their tokens, replayed into FTS5; owned */
 };
 /* Takes l over (it is emptied, also on failure). Returns 0, or -1 with a

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "csv_reader.h"
 #include "diag.h"
 #include "index_writer.h"
@@ -254,6 +256,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	xml_reader_init();
 	if (load_vocab(&o, &v) != 0)
 		return EXIT_FAILED;

@@ -39,7 +39,7 @@ CREATE TABLE doelgroep (
 
 -- The language codes the listings use (the taal filter's values).
 CREATE TABLE taal (
-	code TEXT PRIMARY KEY         -- as in aanbod_waarde: 'nl', 'ar', ...
+	code TEXT PRIMARY KEY         -- as in aanbod.talen: 'nl', 'ar', ...
 ) WITHOUT ROWID;
 
 -- Wijken as named by the listings (first name read wins).
@@ -86,28 +86,25 @@ CREATE TABLE aanbod (
 	                                  -- for aanbod_fts)
 	labels             TEXT,          -- names and descriptions of its
 	                                  -- themas and doelgroepen, " ; "
-	tokens             INTEGER NOT NULL DEFAULT 0  -- length for ranking
+	tokens             INTEGER NOT NULL DEFAULT 0, -- length for ranking
+	-- The multi-valued fields, in the order given; NULL when none. Codes
+	-- hold no white space, so these are the codes joined by one space:
+	themas             TEXT,          -- 'sport ontmoeting'
+	doelgroepen        TEXT,
+	wijken             TEXT,          -- 'WK034403 WK034405'
+	werkgebied         TEXT,          -- 'GM0344 GM0307'
+	toegankelijkheid   TEXT,
+	talen              TEXT,          -- 'nl ar'
+	-- The keywords (free text) as a JSON array: '["koffie","inloop"]'.
+	-- Read with json_each(): SELECT value FROM aanbod,
+	--   json_each(aanbod.trefwoord_lijst) WHERE id = 'x';
+	trefwoord_lijst    TEXT,
+	-- The parsed `tijden` as a JSON array of [dag, start_min, eind_min,
+	-- frequentie]: dag 1 = maandag .. 7, minutes after midnight,
+	-- frequentie 1 wekelijks, 2 2-wekelijks, 4 maandelijks. NULL when
+	-- tijden is empty or not in the fixed form.
+	tijdsloten         TEXT
 );
-
--- The multi-valued fields, in the order given. veld is one of:
--- thema, doelgroep, trefwoord, wijk, werkgebied, toegankelijkheid, taal.
-CREATE TABLE aanbod_waarde (
-	aanbod INTEGER NOT NULL REFERENCES aanbod(rowid),
-	veld   TEXT NOT NULL,
-	pos    INTEGER NOT NULL,
-	waarde TEXT NOT NULL,
-	PRIMARY KEY (aanbod, veld, pos)
-) WITHOUT ROWID;
-
--- The parsed `tijden`: one row per day and time slot.
-CREATE TABLE tijdslot (
-	aanbod     INTEGER NOT NULL REFERENCES aanbod(rowid),
-	dag        INTEGER NOT NULL CHECK (dag BETWEEN 1 AND 7),  -- 1 = maandag
-	start_min  INTEGER NOT NULL,  -- minutes after midnight
-	eind_min   INTEGER NOT NULL,
-	frequentie INTEGER NOT NULL   -- 1 wekelijks, 2 2-wekelijks, 4 maandelijks
-);
-CREATE INDEX tijdslot_aanbod ON tijdslot (aanbod);
 
 -- Words of naam, samenvatting and trefwoorden for suggestions while
 -- typing: sleutel is the folded word (case and accents removed), woord its

@@ -205,18 +205,6 @@ load_gm_wijken(struct model *m)
 	return 0;
 }
 
-static enum dim_id
-veld_dim(const char *veld)
-{
-	if (strcmp(veld, "thema") == 0) return D_THEMA;
-	if (strcmp(veld, "doelgroep") == 0) return D_DOELGROEP;
-	if (strcmp(veld, "wijk") == 0) return D_WIJK;
-	if (strcmp(veld, "werkgebied") == 0) return D_GEMEENTE;
-	if (strcmp(veld, "toegankelijkheid") == 0) return D_TOEGANKELIJKHEID;
-	if (strcmp(veld, "taal") == 0) return D_TAAL;
-	return D_COUNT;
-}
-
 /* Row starts for listing i in every dimension; single values first. */
 static int
 begin_row(struct model *m, uint32_t i, sqlite3_stmt *a)
@@ -250,26 +238,48 @@ begin_row(struct model *m, uint32_t i, sqlite3_stmt *a)
 	return 0;
 }
 
-/* Adds the multi values of listing i (rows of aanbod_waarde). */
-static int
-add_values(struct model *m, uint32_t i, sqlite3_stmt *w, int *wstep)
-{
-	while (*wstep == SQLITE_ROW &&
-	    (uint32_t)sqlite3_column_int64(w, 0) == i + 1) {
-		const char *veld = (const char *)sqlite3_column_text(w, 1);
-		const char *val = (const char *)sqlite3_column_text(w, 2);
-		enum dim_id d = veld_dim(veld);
-		int v;
+/* The columns of aanbod with a listing's multi values (codes joined by
+ * spaces), from column VALUE_COL_FIRST of the listings statement on. */
+#define VALUE_COL_FIRST 11
+static const enum dim_id VALUE_COLS[] = {
+	D_THEMA, D_DOELGROEP, D_WIJK, D_GEMEENTE, D_TOEGANKELIJKHEID, D_TAAL,
+};
+#define VALUE_COL_SQL "themas, doelgroepen, wijken, werkgebied, " \
+	"toegankelijkheid, talen"
 
-		if (d != D_COUNT) {
-			v = d == D_GEMEENTE ? model_gemeente(m, val) :
-			    model_value(m, d, val);
-			if (v >= 0 && csr_push_unique(&m->dim[d], m->dim[d].start[i],
-			    (uint16_t)v) != 0)
-				return -1;
+/* Adds the codes in s (joined by spaces) to listing i in dimension d; a
+ * code the vocabulary does not know is left out. */
+static int
+add_codes(struct model *m, uint32_t i, enum dim_id d, const char *s)
+{
+	char code[64];
+
+	while (s != NULL && *s != '\0') {
+		size_t n = strcspn(s, " ");
+		int v = -1;
+
+		if (n > 0 && n < sizeof(code)) {
+			memcpy(code, s, n);
+			code[n] = '\0';
+			v = d == D_GEMEENTE ? model_gemeente(m, code) :
+			    model_value(m, d, code);
 		}
-		*wstep = sqlite3_step(w);
+		if (v >= 0 && csr_push_unique(&m->dim[d], m->dim[d].start[i],
+		    (uint16_t)v) != 0)
+			return -1;
+		s += n + (s[n] == ' ');
 	}
+	return 0;
+}
+
+/* Adds the multi values of listing i (its row in a). */
+static int
+add_values(struct model *m, uint32_t i, sqlite3_stmt *a)
+{
+	for (size_t k = 0; k < sizeof(VALUE_COLS) / sizeof(VALUE_COLS[0]); k++)
+		if (add_codes(m, i, VALUE_COLS[k], (const char *)
+		    sqlite3_column_text(a, VALUE_COL_FIRST + (int)k)) != 0)
+			return -1;
 	return 0;
 }
 
@@ -337,22 +347,20 @@ static int
 load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
               char *err, size_t errlen)
 {
-	sqlite3_stmt *a = NULL, *w = NULL;
-	int rc = -1, astep, wstep;
+	sqlite3_stmt *a = NULL;
+	int rc = -1, astep;
 	uint32_t i = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT rowid, status, soort, kosten, "
 	    "toegang, welzijn_op_recept, gemeente, naam, id, "
-	    "julianday('now') - julianday(gecontroleerd), tokens FROM aanbod "
-	    "ORDER BY rowid", -1, &a, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT aanbod, veld, waarde FROM "
-	    "aanbod_waarde ORDER BY aanbod, veld, pos", -1, &w, NULL) != SQLITE_OK)
+	    "julianday('now') - julianday(gecontroleerd), tokens, "
+	    VALUE_COL_SQL " FROM aanbod ORDER BY rowid", -1, &a, NULL) !=
+	    SQLITE_OK)
 		goto fail;
-	wstep = sqlite3_step(w);
 	while ((astep = sqlite3_step(a)) == SQLITE_ROW) {
 		if (i >= m->n || sqlite3_column_int64(a, 0) != (sqlite3_int64)i + 1)
 			goto fail;
-		if (begin_row(m, i, a) != 0 || add_values(m, i, w, &wstep) != 0)
+		if (begin_row(m, i, a) != 0 || add_values(m, i, a) != 0)
 			goto fail;
 		m->fresh[i] = freshness(a, 9);
 		m->norm[i] = (float)sqlite3_column_int64(a, 10);
@@ -365,8 +373,7 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 	}
 	/* A read error ends a cursor like the end of data: tell them apart,
 	 * or a damaged file would load as a model with values missing. */
-	if (astep != SQLITE_DONE || i != m->n ||
-	    wstep != SQLITE_DONE)
+	if (astep != SQLITE_DONE || i != m->n)
 		goto fail;
 	for (int d = 0; d < D_COUNT; d++)
 		m->dim[d].start[m->n] = m->dim[d].nvals;
@@ -375,7 +382,6 @@ fail:
 	if (rc != 0)
 		snprintf(err, errlen, "aanbod laden mislukt: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(a);
-	sqlite3_finalize(w);
 	return rc;
 }
 

@@ -353,42 +353,88 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 	return sbuf_take(&out);
 }
 
-/* Multi values and wijk names of a listing, from aanbod_waarde. */
+/* The codes of a column (joined by spaces) as a JSON array of strings. */
+static json_t *
+split_codes(const char *s)
+{
+	json_t *a = json_array();
+
+	while (s != NULL && *s != '\0') {
+		size_t n = strcspn(s, " ");
+
+		if (n > 0)
+			json_array_append_new(a, json_stringn(s, n));
+		s += n + (s[n] == ' ');
+	}
+	return a;
+}
+
+/* The keywords (a JSON array of strings), or [] when there are none. A
+ * column that does not hold that is a damaged index: NULL. */
+static json_t *
+keyword_list(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	json_t *a;
+	size_t i;
+	json_t *v;
+
+	if (s == NULL)
+		return json_array();
+	if ((a = json_loads(s, 0, NULL)) == NULL || !json_is_array(a))
+		goto fail;
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			goto fail;
+	return a;
+fail:
+	json_decref(a);
+	return NULL;
+}
+
+/* The names of the listing's wijken (null when unknown), in their order. */
+static json_t *
+wijk_names(const struct model *m, const json_t *codes)
+{
+	json_t *names = json_array(), *code;
+	size_t i;
+
+	json_array_foreach(codes, i, code) {
+		int w = model_value(m, D_WIJK, json_string_value(code));
+		json_array_append_new(names, w >= 0 && m->vs[D_WIJK].names[w]
+		    ? json_string(m->vs[D_WIJK].names[w]) : json_null());
+	}
+	return names;
+}
+
+/* Multi values and wijk names of a listing (columns of SQL_VALUES). */
 static int
 detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
               json_t *o)
 {
-	static const struct { const char *veld, *key; } MAP[] = {
-		{ "thema", "themas" }, { "doelgroep", "doelgroepen" },
-		{ "trefwoord", "trefwoorden" }, { "wijk", "wijken" },
-		{ "werkgebied", "werkgebied" },
-		{ "toegankelijkheid", "toegankelijkheid" }, { "taal", "talen" },
+	static const char *const KEYS[] = {
+		"themas", "doelgroepen", "trefwoorden", "wijken", "werkgebied",
+		"toegankelijkheid", "talen",
 	};
 	sqlite3_stmt *st = c->values;
-	json_t *names = json_array();
-	int step;
+	int rc = -1;
 
-	for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++)
-		json_object_set_new(o, MAP[i].key, json_array());
 	sqlite3_bind_int64(st, 1, rowid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *veld = (const char *)sqlite3_column_text(st, 0);
-		for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++) {
-			if (strcmp(veld, MAP[i].veld) != 0)
-				continue;
-			json_array_append_new(json_object_get(o, MAP[i].key),
-			    col_str(st, 1));
-			if (strcmp(veld, "wijk") == 0) {
-				int w = model_value(m, D_WIJK,
-				    (const char *)sqlite3_column_text(st, 1));
-				json_array_append_new(names, w >= 0 && m->vs[D_WIJK].names[w]
-				    ? json_string(m->vs[D_WIJK].names[w]) : json_null());
-			}
-		}
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	for (int k = 0; k < (int)(sizeof(KEYS) / sizeof(KEYS[0])); k++) {
+		json_t *v = k == 2 ? keyword_list(st, k) :
+		    split_codes((const char *)sqlite3_column_text(st, k));
+		if (v == NULL)
+			goto fail;
+		json_object_set_new(o, KEYS[k], v);
 	}
+	json_object_set_new(o, "wijkNamen",
+	    wijk_names(m, json_object_get(o, "wijken")));
+	rc = 0;
+fail:
 	sqlite3_reset(st);
-	json_object_set_new(o, "wijkNamen", names);
-	return step == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static json_t *

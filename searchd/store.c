@@ -32,12 +32,13 @@ static const char SQL_BY_ID[] =
     "leeftijd_max, welzijn_op_recept, wachttijd_dagen, telefoon, email, "
     "website, contactpersoon, bijgewerkt, gecontroleerd "
     "FROM aanbod WHERE id = ?1";
+/* The multi values (render_json.c splits them) and the time slots. */
 static const char SQL_VALUES[] =
-    "SELECT veld, waarde FROM aanbod_waarde WHERE aanbod = ?1 "
-    "ORDER BY veld, pos";
+    "SELECT themas, doelgroepen, trefwoord_lijst, wijken, werkgebied, "
+    "toegankelijkheid, talen FROM aanbod WHERE rowid = ?1";
 static const char SQL_SLOTS[] =
-    "SELECT dag, start_min, eind_min, frequentie FROM tijdslot "
-    "WHERE aanbod = ?1 ORDER BY rowid";
+    "SELECT s.value ->> 0, s.value ->> 1, s.value ->> 2, s.value ->> 3 "
+    "FROM aanbod AS a, json_each(a.tijdsloten) AS s WHERE a.rowid = ?1";
 
 /* Resolves what PATH points at now (malloc'd), following one link. */
 static char *

@@ -33,8 +33,8 @@ struct conn {
 	struct score_ctx *score; /* postings and their scratch (score.h) */
 	sqlite3_stmt *row;       /* summary fields by rowid */
 	sqlite3_stmt *by_id;     /* every field by id */
-	sqlite3_stmt *values;    /* aanbod_waarde by rowid */
-	sqlite3_stmt *slots;     /* tijdslot by rowid */
+	sqlite3_stmt *values;    /* multi-value columns by rowid */
+	sqlite3_stmt *slots;     /* aanbod.tijdsloten by rowid, as rows */
 	int in_use;
 	long long deadline_ns;     /* CLOCK_MONOTONIC; 0 = no budget */
 	int interrupted;           /* set when the budget ran out */

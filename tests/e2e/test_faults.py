@@ -687,7 +687,7 @@ def corruptions(good):
     return [("fts index page", page_header("aanbod_fts_data")),
             ("fts content page", page_header("aanbod_fts_content")),
             ("aanbod page", page_header("aanbod")),
-            ("waarde page", page_header("aanbod_waarde")),
+            ("posting page", page_header("posting")),
             ("scattered 1", scattered(1)), ("scattered 2", scattered(2)),
             ("scattered 3", scattered(3)),
             ("truncated", truncated), ("garbage", garbage)]
