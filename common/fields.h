@@ -10,6 +10,7 @@
 
 struct field_def {
 	const char *name;   /* as in XML element / CSV header, e.g. "tijden-toelichting" */
+	size_t len;         /* strlen(name) */
 	int multi;          /* 1: zero or more values */
 	int required;       /* 1: id, naam, soort, gemeente */
 	size_t max_chars;   /* limit in characters (code points), 0 = none */

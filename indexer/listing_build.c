@@ -251,8 +251,13 @@ check_text(struct build_ctx *c, const char *field, const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t len;
 
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			i++;            /* printable ASCII: most of any text */
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' &&
 		    cp != '\r') || (cp >= 0x7F && cp <= 0x9F)) {
 			tmp = strndup(s, n);
@@ -278,19 +283,20 @@ static char *
 dup_text(const char *s, size_t n)
 {
 	char *out = malloc(n + 1), *w = out;
+	const char *cr, *end = s + n;
 
 	if (out == NULL)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r') {
-			*w++ = '\n';
-			if (i + 1 < n && s[i + 1] == '\n')
-				i++;
-		} else {
-			*w++ = s[i];
-		}
+	while ((cr = memchr(s, '\r', (size_t)(end - s))) != NULL) {
+		memcpy(w, s, (size_t)(cr - s));
+		w += cr - s;
+		*w++ = '\n';
+		s = cr + 1;
+		if (s < end && *s == '\n')
+			s++;
 	}
-	*w = '\0';
+	memcpy(w, s, (size_t)(end - s));
+	w[end - s] = '\0';
 	return out;
 }
 
