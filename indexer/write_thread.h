@@ -10,7 +10,11 @@
  * write_thread_put(); the prepare thread and the write thread handle them
  * in the same order, so rowids follow the input as without threads.
  * Bounded queues (WRITE_QUEUE_MAX listings each, work_queue.h) keep memory
- * flat.
+ * flat. They are long because the stages' speeds swing from listing to
+ * listing: with 256 places the reading thread waited 3.1 s for room and
+ * the tokenizing thread 1.9 s for work at 250 000 listings (both ran out
+ * of their queue in turn); with 2048, 1.1 s and 0.7 s, 6 % faster for
+ * ~15 MB more memory.
  *
  * Ownership: write_thread_put() takes the listing over (the caller's
  * struct is emptied, also when it is refused); the threads free it after
@@ -25,7 +29,7 @@
 #include "index_writer.h"
 #include "listing.h"
 
-#define WRITE_QUEUE_MAX 256
+#define WRITE_QUEUE_MAX 2048
 
 struct write_thread;
 
