@@ -5,8 +5,8 @@
  * publish.h), runs schema/schema.sql on it, stores the vocabularies, and
  * inserts every listing inside one transaction, collecting the ranking
  * data (postings_build.h) and suggestion words (word_count.h) in memory.
- * index_writer_finish() writes those, commits, optimises the FTS5 index,
- * runs PRAGMA quick_check, closes the file and fsyncs it. Nothing here
+ * index_writer_finish() writes those, commits, runs PRAGMA quick_check,
+ * closes the file and fsyncs it. Nothing here
  * touches the live index: publishing is publish.h's job.
  *
  * Ownership: the writer owns its sqlite3 handle and statements; it copies
@@ -67,7 +67,7 @@ void index_writer_replay_stats(const struct index_writer *w,
 /* Stores a meta key/value (e.g. "sources"). */
 int index_writer_meta(struct index_writer *w, const char *key,
                       const char *value, char *err, size_t errlen);
-/* Commits, optimises, checks and closes the file durably. Returns 0, or
+/* Commits, checks and closes the file durably. Returns 0, or
  * -1 with a message in err (the file is then not fit to publish). */
 int index_writer_finish(struct index_writer *w, char *err, size_t errlen);
 /* Frees the writer; closes the database if still open. NULL is fine. */
