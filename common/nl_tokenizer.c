@@ -109,6 +109,8 @@ struct nl_cache {
 	uint32_t used;             /* records stored */
 	unsigned char *arena;      /* the records, one after the other */
 	size_t arena_len, arena_cap;
+	size_t emitting;           /* record (offset + 1) of the word whose
+	                            * token a callback gets now; 0 = none */
 	unsigned long hits, misses, clears;
 };
 
@@ -623,20 +625,23 @@ stem_word(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
  *
  * Layout: an index of slots (open addressing, linear probing, power-of-two
  * size, never more than half full) pointing into one arena of records
- * [key length][stem length][stop flag][key][stem]. The index starts at
+ * [key length][stem length][stop flag][tag, 4 bytes][key][stem]. The tag
+ * is the caller's (nl_tokenizer_set_tag()), 0 until it sets one. The index starts at
  * NL_CACHE_MIN_SLOTS and doubles (rehash) up to max_slots; the arena holds
  * NL_CACHE_ARENA_PER_SLOT bytes per slot and grows with it. When the index
  * is at max_slots and half full, or the arena is full, the whole cache is
  * emptied and fills again (the frequent words come back at once).
- * Bound: 65536 slots x 8 B + a 1 MiB arena = 1.5 MiB per tokenizer.
+ * Bound: 65536 slots x 8 B + a 1.25 MiB arena = 1.75 MiB per tokenizer.
  * Memory is allocated for the first stemmed word and when growing, never
  * per token after that. When an allocation fails the cache empties itself
  * instead of growing, or, when it has no index at all, is bypassed.
  */
 #define NL_CACHE_MIN_SLOTS      1024u
 #define NL_CACHE_MAX_SLOTS      65536u
-#define NL_CACHE_ARENA_PER_SLOT 16u
-#define NL_CACHE_REC_MAX        (3 + NL_MAX_STEM + NL_MAX_TOKEN)
+#define NL_CACHE_ARENA_PER_SLOT 20u
+#define NL_CACHE_REC_TAG        3u   /* offset of the tag in a record */
+#define NL_CACHE_REC_HEAD       7u
+#define NL_CACHE_REC_MAX        (NL_CACHE_REC_HEAD + NL_MAX_STEM + NL_MAX_TOKEN)
 
 /* 1 when w[0..n) is all a-z; *h is then its hash (FNV-1a, then mixed so
  * that the low bits, which pick the slot, depend on every byte). */
@@ -673,7 +678,8 @@ cache_find(const struct nl_cache *c, uint32_t h, const char *w, int n)
 		if (c->slots[i].hash != h)
 			continue;
 		rec = c->arena + c->slots[i].ref - 1;
-		if (rec[0] == n && memcmp(rec + 3, w, (size_t)n) == 0)
+		if (rec[0] == n &&
+		    memcmp(rec + NL_CACHE_REC_HEAD, w, (size_t)n) == 0)
 			return rec;
 	}
 	return NULL;
@@ -736,6 +742,7 @@ cache_clear(struct nl_cache *c)
 	memset(c->slots, 0, (size_t)c->nslots * sizeof(*c->slots));
 	c->used = 0;
 	c->arena_len = 0;
+	c->emitting = 0;
 	c->clears++;
 }
 
@@ -749,6 +756,7 @@ cache_free(struct nl_cache *c)
 	c->arena = NULL;
 	c->nslots = c->used = 0;
 	c->arena_len = c->arena_cap = 0;
+	c->emitting = 0;
 }
 
 /* Makes room in c for one more record of need bytes (at most
@@ -774,33 +782,38 @@ cache_room(struct nl_cache *c, size_t need)
 }
 
 /* Stores the key w[0..n) (hash h, not in c yet) with its stem and stop
- * flag. Does nothing when c has no memory. */
-static void
+ * flag, tag 0. Returns the record's offset + 1, or 0 when c has no memory
+ * (nothing stored). */
+static size_t
 cache_put(struct nl_cache *c, uint32_t h, const char *w, int n,
           const char *stem, int ns, int stop)
 {
-	size_t need = 3 + (size_t)n + (size_t)ns;
+	size_t need = NL_CACHE_REC_HEAD + (size_t)n + (size_t)ns, ref;
 	unsigned char *rec;
 
 	if (cache_room(c, need) != 0)
-		return;
+		return 0;
 	rec = c->arena + c->arena_len;
 	rec[0] = (unsigned char)n;
 	rec[1] = (unsigned char)ns;
 	rec[2] = (unsigned char)stop;
-	memcpy(rec + 3, w, (size_t)n);
-	memcpy(rec + 3 + n, stem, (size_t)ns);
-	slot_put(c->slots, c->nslots, h, (uint32_t)c->arena_len + 1);
+	memset(rec + NL_CACHE_REC_TAG, 0, 4);
+	memcpy(rec + NL_CACHE_REC_HEAD, w, (size_t)n);
+	memcpy(rec + NL_CACHE_REC_HEAD + n, stem, (size_t)ns);
+	ref = c->arena_len + 1;
+	slot_put(c->slots, c->nslots, h, (uint32_t)ref);
 	c->arena_len += need;
 	c->used++;
+	return ref;
 }
 
 /* stem_word() and nl_is_stopword() of the folded word w[0..n), through t's
  * cache: writes the stem to out (NUL-ended) and the stop-word flag to
- * *stop. Returns what stem_word() returns. */
+ * *stop. Returns what stem_word() returns. *ref (when not NULL) gets the
+ * word's record (offset + 1), or 0 when it is not in the cache. */
 static int
 stem_cached(struct nl_tokenizer *t, const char *w, int n, char *out,
-            int outsz, int *stop)
+            int outsz, int *stop, size_t *ref)
 {
 	const unsigned char *rec;
 	char tmp[NL_MAX_TOKEN];
@@ -808,7 +821,11 @@ stem_cached(struct nl_tokenizer *t, const char *w, int n, char *out,
 	uint32_t h;
 	int ns;
 
+	size_t at = 0;
+
 	if (n <= 0 || n > NL_MAX_STEM || !hash_az(w, n, &h)) {
+		if (ref != NULL)
+			*ref = 0;
 		*stop = nl_is_stopword(w, n);
 		return stem_word(t, w, n, out, outsz);
 	}
@@ -817,15 +834,18 @@ stem_cached(struct nl_tokenizer *t, const char *w, int n, char *out,
 		t->cache.hits++;
 		*stop = rec[2];
 		ns = rec[1];
-		s = (const char *)rec + 3 + n;
+		s = (const char *)rec + NL_CACHE_REC_HEAD + n;
+		at = (size_t)(rec - t->cache.arena) + 1;
 	} else {
 		t->cache.misses++;
 		ns = stem_ascii(t, w, n, tmp, (int)sizeof(tmp));
 		if (ns < 0)
 			return -1;
 		*stop = nl_is_stopword(w, n);
-		cache_put(&t->cache, h, w, n, tmp, ns, *stop);
+		at = cache_put(&t->cache, h, w, n, tmp, ns, *stop);
 	}
+	if (ref != NULL)
+		*ref = at;
 	if (ns >= outsz)
 		return -1;
 	memcpy(out, s, (size_t)ns);
@@ -843,6 +863,26 @@ nl_tokenizer_cache_limit(struct nl_tokenizer *t, unsigned max_slots)
 	cache_free(&t->cache);
 	t->cache.max_slots = max_slots;
 	return 0;
+}
+
+uint32_t
+nl_tokenizer_tag(const struct nl_tokenizer *t)
+{
+	uint32_t tag;
+
+	if (t->cache.emitting == 0)
+		return 0;
+	memcpy(&tag, t->cache.arena + t->cache.emitting - 1 + NL_CACHE_REC_TAG,
+	    sizeof(tag));
+	return tag;
+}
+
+void
+nl_tokenizer_set_tag(struct nl_tokenizer *t, uint32_t tag)
+{
+	if (t->cache.emitting != 0)
+		memcpy(t->cache.arena + t->cache.emitting - 1 +
+		    NL_CACHE_REC_TAG, &tag, sizeof(tag));
 }
 
 void
@@ -1155,17 +1195,22 @@ emit_word(struct run *r, const char *fold, int nfold, int flags, int start,
 {
 	char stem[NL_MAX_TOKEN];
 	int ns, rc, stop;
+	size_t ref;
 
-	ns = stem_cached(r->t, fold, nfold, stem, (int)sizeof(stem), &stop);
+	ns = stem_cached(r->t, fold, nfold, stem, (int)sizeof(stem), &stop, &ref);
 	if (ns < 0)
 		return SQLITE_NOMEM;
 	if (stop)
 		flags |= NL_TOK_STOPWORD;
-	if (!r->prefix)
-		return emit(r, flags, stem, ns, start, end);
-	rc = emit(r, flags, fold, nfold, start, end);
-	if (rc == 0)
-		rc = emit(r, flags | NL_TOK_COLOCATED, stem, ns, start, end);
+	if (!r->prefix) {
+		r->t->cache.emitting = ref;     /* for the tag calls */
+		rc = emit(r, flags, stem, ns, start, end);
+	} else {
+		rc = emit(r, flags, fold, nfold, start, end);
+		if (rc == 0)
+			rc = emit(r, flags | NL_TOK_COLOCATED, stem, ns, start, end);
+	}
+	r->t->cache.emitting = 0;
 	return rc;
 }
 
@@ -1405,7 +1450,7 @@ nl_tokenizer_normalize(struct nl_tokenizer *t, const char *word, int len,
 		out[0] = '\0';
 		return 0;
 	}
-	return stem_cached(t, fold, n, out, outsz, &stop);
+	return stem_cached(t, fold, n, out, outsz, &stop, NULL);
 }
 
 int

@@ -45,6 +45,8 @@
 #ifndef SK_NL_TOKENIZER_H
 #define SK_NL_TOKENIZER_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #define NL_TOKENIZER_NAME    "dutch"
@@ -136,6 +138,16 @@ void nl_tokenizer_free(struct nl_tokenizer *t);
 /* As nl_tokenize_ex(), reusing t. */
 int nl_tokenizer_run(struct nl_tokenizer *t, const char *text, int len,
                      nl_token_ex_cb cb, void *ctx);
+/* Word tags: while a callback of nl_tokenizer_run() (not in prefix mode)
+ * has a token, nl_tokenizer_tag() gives the tag the caller stored for that
+ * word earlier with nl_tokenizer_set_tag() while it had the same word, or
+ * 0: none yet, or the word is not in t's word cache (not a plain a-z
+ * word, or the cache forgot it). A tag maps a word to the caller's own
+ * number for its token without a second hash lookup (postings_build.c).
+ * Both act on the word being emitted and do nothing outside a callback;
+ * call them before the callback tokenizes anything else with t. */
+uint32_t nl_tokenizer_tag(const struct nl_tokenizer *t);
+void nl_tokenizer_set_tag(struct nl_tokenizer *t, uint32_t tag);
 /* As nl_normalize_word(), reusing t. */
 int nl_tokenizer_normalize(struct nl_tokenizer *t, const char *word, int len,
                            char *out, int outsz);

@@ -153,6 +153,7 @@ static int
 on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 {
 	struct postings_build *pb = ctx;
+	uint32_t tag = nl_tokenizer_tag(pb->tok);   /* term number + 1, or 0 */
 	struct term *t;
 	long id;
 
@@ -163,8 +164,13 @@ on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 		pb->ntokens++;
 	if ((flags & NL_TOK_STOPWORD) || ntok <= 0)
 		return 0;
-	if ((id = term_of(pb, tok, ntok)) < 0)
-		goto nomem;
+	if (tag != 0) {
+		id = (long)tag - 1;     /* the word was seen: no hash lookup */
+	} else {
+		if ((id = term_of(pb, tok, ntok)) < 0)
+			goto nomem;
+		nl_tokenizer_set_tag(pb->tok, (uint32_t)id + 1);
+	}
 	t = &pb->terms[id];
 	if (t->cur_rowid != pb->rowid) {
 		if (grow((void **)&pb->touched, &pb->touchcap, pb->ntouched + 1,

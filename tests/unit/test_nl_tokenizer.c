@@ -13,6 +13,7 @@
 
 #include "nl_tokenizer.h"
 #include "nl_tokenizer_internal.h"
+#include "strset.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -1007,4 +1008,83 @@ Test(nl_tokenizer, cache_normalize_and_small_buffers)
 	cr_assert_eq(nl_tokenizer_cache_limit(NULL, 4), -1);
 	nl_tokenizer_free(plain);
 	nl_tokenizer_free(t);
+}
+
+/* For the tag check: the caller's own numbering of tokens (as
+ * postings_build.c numbers terms), and how often a tag answered. */
+struct tagger {
+	struct nl_tokenizer *t;
+	struct strset *ids;     /* token -> its number, as decimal text */
+	char **tokens;          /* number -> token */
+	size_t n, cap;
+	long tagged, untagged;
+};
+
+static int
+tag_token(void *ctx, int flags, const char *tok, int ntok, int start,
+          int end)
+{
+	struct tagger *g = ctx;
+	uint32_t tag = nl_tokenizer_tag(g->t);
+	char key[NL_MAX_TOKEN], num[16];
+	const char *have;
+
+	(void)flags; (void)start; (void)end;
+	memcpy(key, tok, (size_t)ntok);
+	key[ntok] = '\0';
+	if (tag != 0) {
+		cr_assert_leq(tag, g->n);
+		cr_assert_str_eq(g->tokens[tag - 1], key, "tag %u", tag);
+		g->tagged++;
+		return 0;
+	}
+	g->untagged++;
+	if ((have = strset_get(g->ids, key)) == NULL) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 1024;
+			g->tokens = realloc(g->tokens, g->cap * sizeof(char *));
+			cr_assert_not_null(g->tokens);
+		}
+		g->tokens[g->n] = strdup(key);
+		snprintf(num, sizeof(num), "%zu", g->n++);
+		cr_assert_eq(strset_put(g->ids, key, num), 0);
+		have = strset_get(g->ids, key);
+	}
+	nl_tokenizer_set_tag(g->t, (uint32_t)strtoul(have, NULL, 10) + 1);
+	return 0;
+}
+
+/* A tag read back always belongs to the token being emitted, with the
+ * cache of any size (cleared again and again when small), and outside a
+ * callback there is none. */
+Test(nl_tokenizer, tags_follow_their_tokens)
+{
+	static const unsigned caches[] = { 0, 8, 64, 65536 };
+	struct texts x;
+
+	load_texts(&x);
+	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++) {
+		struct tagger g = { tokenizer_with_cache(caches[c]), strset_new(),
+		    NULL, 0, 0, 0, 0 };
+
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < x.n; i++)
+				cr_assert_eq(nl_tokenizer_run(g.t, x.s[i], x.len[i],
+				    tag_token, &g), 0);
+		cr_assert_eq(nl_tokenizer_tag(g.t), 0);
+		nl_tokenizer_set_tag(g.t, 7);           /* outside: no effect */
+		if (caches[c] == 0)
+			cr_assert_eq(g.tagged, 0);
+		if (caches[c] == 65536)         /* the texts overflow it, too */
+			cr_assert_gt(3 * g.tagged, g.untagged, "%ld tagged, "
+			    "%ld not", g.tagged, g.untagged);
+		else if (caches[c] != 0)
+			cr_assert_gt(g.tagged, 0);
+		for (size_t k = 0; k < g.n; k++)
+			free(g.tokens[k]);
+		free(g.tokens);
+		strset_free(g.ids);
+		nl_tokenizer_free(g.t);
+	}
+	free_texts(&x);
 }
