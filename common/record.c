@@ -6,15 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-dup_n(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
+/* The strings of a record live in blocks: most records fit in one, which
+ * raw_record_clear() keeps for the next record. */
+#define RAW_BLOCK_SIZE 16384
 
-	if (p == NULL)
-		return NULL;
+struct raw_block {
+	struct raw_block *next;
+	size_t len, cap;
+	char data[];
+};
+
+/* A NUL-ended copy of s[0..n) in r's blocks, or NULL on ENOMEM. */
+static char *
+dup_n(struct raw_record *r, const char *s, size_t n)
+{
+	struct raw_block *b = r->blocks;
+	char *p;
+
+	if (b == NULL || b->cap - b->len < n + 1) {
+		size_t cap = n + 1 > RAW_BLOCK_SIZE ? n + 1 : RAW_BLOCK_SIZE;
+
+		if ((b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->len = 0;
+		b->cap = cap;
+		b->next = r->blocks;
+		r->blocks = b;
+	}
+	p = b->data + b->len;
 	memcpy(p, s, n);
 	p[n] = '\0';
+	b->len += n + 1;
 	return p;
 }
 
@@ -33,14 +55,11 @@ raw_record_addn(struct raw_record *r, const char *name, const char *value,
 		r->cap = ncap;
 	}
 	f = &r->fields[r->nfields];
-	f->name = dup_n(name, strlen(name));
-	f->value = dup_n(value, nbytes);
+	f->name = dup_n(r, name, strlen(name));
+	f->value = dup_n(r, value, nbytes);
 	f->line = line;
-	if (f->name == NULL || f->value == NULL) {
-		free(f->name);
-		free(f->value);
-		return -1;
-	}
+	if (f->name == NULL || f->value == NULL)
+		return -1;             /* the blocks go with the record */
 	r->nfields++;
 	return 0;
 }
@@ -55,11 +74,10 @@ raw_record_add(struct raw_record *r, const char *name, const char *value,
 int
 raw_record_set_id(struct raw_record *r, const char *id)
 {
-	char *p = dup_n(id, strlen(id));
+	char *p = dup_n(r, id, strlen(id));
 
 	if (p == NULL)
 		return -1;
-	free(r->id);
 	r->id = p;
 	return 0;
 }
@@ -67,12 +85,16 @@ raw_record_set_id(struct raw_record *r, const char *id)
 void
 raw_record_clear(struct raw_record *r)
 {
-	for (size_t i = 0; i < r->nfields; i++) {
-		free(r->fields[i].name);
-		free(r->fields[i].value);
+	struct raw_block *keep = r->blocks, *b;
+
+	if (keep != NULL) {            /* the newest block stays, emptied */
+		while ((b = keep->next) != NULL) {
+			keep->next = b->next;
+			free(b);
+		}
+		keep->len = 0;
 	}
 	r->nfields = 0;
-	free(r->id);
 	r->id = NULL;
 	r->line = 0;
 	r->error = NULL;
@@ -83,6 +105,8 @@ raw_record_free(struct raw_record *r)
 {
 	raw_record_clear(r);
 	free(r->fields);
+	free(r->blocks);
 	r->fields = NULL;
+	r->blocks = NULL;
 	r->cap = 0;
 }

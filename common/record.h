@@ -6,14 +6,17 @@
  * listing builder (indexer/listing_build.c) validates a raw record and
  * turns it into a struct listing (common/listing.h).
  *
- * Ownership: a raw_record owns every string in it. The reader that fills
- * it frees it with raw_record_clear() after the callback returns; the
- * callback must copy whatever it wants to keep.
+ * Ownership: a raw_record owns every string in it, in blocks of its own
+ * (one allocation for the many short strings of a record, not one each).
+ * The reader that fills it frees them with raw_record_clear() after the
+ * callback returns; the callback must copy whatever it wants to keep.
  */
 #ifndef SK_RECORD_H
 #define SK_RECORD_H
 
 #include <stddef.h>
+
+struct raw_block;
 
 struct raw_field {
 	char *name;   /* field name as in the spec table, e.g. "thema" */
@@ -36,6 +39,7 @@ struct raw_record {
 	                        * message. The builder then skips the record. */
 	struct raw_field *fields;
 	size_t nfields, cap;
+	struct raw_block *blocks;  /* the strings; newest block first */
 };
 
 /* Appends a field, copying name and value. Returns 0, or -1 on ENOMEM. */
