@@ -77,6 +77,23 @@ sk_varint_get(const uint8_t *p, const uint8_t *end, uint32_t *v)
 	return 0;
 }
 
+/* Steps through a column of codes joined by one space (aanbod.themas,
+ * .wijken, ...; indexer/value_pack.h): sets *code and *n to the next code
+ * and returns 1, or returns 0 at the end (also for NULL). */
+static inline int
+sk_code_next(const char **s, const char **code, size_t *n)
+{
+	while (*s != NULL && **s == ' ')
+		(*s)++;
+	if (*s == NULL || **s == '\0')
+		return 0;
+	*code = *s;
+	while (**s != '\0' && **s != ' ')
+		(*s)++;
+	*n = (size_t)(*s - *code);
+	return 1;
+}
+
 /* Writes the tokenizer identity stored in meta 'tokenizer': name, version
  * and a fingerprint of its output, so an index made with another stemmer
  * (e.g. another libstemmer) is refused. Returns 0 or -1. */

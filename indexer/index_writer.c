@@ -330,7 +330,6 @@ fail:
 	return -1;
 }
 
-
 /* 1 when key is new to seen (and now in it), 0 when it was there, -1 when
  * out of memory. Keeps the rows of wijk and taal to one per code without
  * an INSERT for every listing. */
@@ -340,7 +339,8 @@ first_time(struct strset *seen, const char *key)
 	return strset_add(seen, key, NULL);
 }
 
-/* The listing's languages, also in table taal. */
+/* The listing's languages not yet in table taal (the listing's own list is
+ * in aanbod.talen). */
 static int
 put_talen(struct index_writer *w, const struct listing *l)
 {
@@ -360,6 +360,7 @@ put_talen(struct index_writer *w, const struct listing *l)
 	return 0;
 }
 
+/* The listing's wijken not yet in table wijk, with the name it gives. */
 static int
 put_wijken(struct index_writer *w, const struct listing *l)
 {

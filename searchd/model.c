@@ -253,13 +253,14 @@ static int
 add_codes(struct model *m, uint32_t i, enum dim_id d, const char *s)
 {
 	char code[64];
+	const char *c;
+	size_t n;
 
-	while (s != NULL && *s != '\0') {
-		size_t n = strcspn(s, " ");
+	while (sk_code_next(&s, &c, &n)) {
 		int v = -1;
 
-		if (n > 0 && n < sizeof(code)) {
-			memcpy(code, s, n);
+		if (n < sizeof(code)) {         /* longer: no code of ours */
+			memcpy(code, c, n);
 			code[n] = '\0';
 			v = d == D_GEMEENTE ? model_gemeente(m, code) :
 			    model_value(m, d, code);
@@ -267,7 +268,6 @@ add_codes(struct model *m, uint32_t i, enum dim_id d, const char *s)
 		if (v >= 0 && csr_push_unique(&m->dim[d], m->dim[d].start[i],
 		    (uint16_t)v) != 0)
 			return -1;
-		s += n + (s[n] == ' ');
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "index_format.h"
 #include "jsonw.h"
 #include "sbuf.h"
 #include "snippet.h"
@@ -358,14 +359,11 @@ static json_t *
 split_codes(const char *s)
 {
 	json_t *a = json_array();
+	const char *code;
+	size_t n;
 
-	while (s != NULL && *s != '\0') {
-		size_t n = strcspn(s, " ");
-
-		if (n > 0)
-			json_array_append_new(a, json_stringn(s, n));
-		s += n + (s[n] == ' ');
-	}
+	while (sk_code_next(&s, &code, &n))
+		json_array_append_new(a, json_stringn(code, n));
 	return a;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index_format.h"
 #include "listing.h"
 #include "value_pack.h"
 
@@ -121,6 +122,33 @@ Test(value_pack, odd_keyword_text_round_trips)
 	back = read_back(p.trefwoorden);
 	cr_assert_str_eq(back, "\"quote\" \\ back|café; \x01tab\t|");
 	free(back);
+	packed_values_free(&p);
+	listing_free(&l);
+}
+
+/* What the readers get back with sk_code_next(): the codes as given. */
+Test(value_pack, codes_split_back_as_given)
+{
+	static const char *const wijken[] = { "WK034403", "WK0344A5", "WK1" };
+	struct listing l;
+	struct packed_values p;
+	const char *s, *code;
+	size_t n, k = 0;
+
+	listing_init(&l);
+	for (size_t i = 0; i < 3; i++)
+		add_wijk(&l, wijken[i]);
+	cr_assert_eq(value_pack(&l, &p), 0);
+	s = p.codes[PACK_WIJKEN];
+	while (sk_code_next(&s, &code, &n)) {
+		cr_assert_lt(k, 3);
+		cr_assert_eq(n, strlen(wijken[k]));
+		cr_assert_eq(memcmp(code, wijken[k], n), 0);
+		k++;
+	}
+	cr_assert_eq(k, 3);
+	s = NULL;
+	cr_assert_eq(sk_code_next(&s, &code, &n), 0);
 	packed_values_free(&p);
 	listing_free(&l);
 }
