@@ -47,6 +47,12 @@ reserve(struct token_log *log, size_t need)
 	return 0;
 }
 
+int
+token_log_reserve(struct token_log *log, size_t bytes)
+{
+	return reserve(log, bytes);
+}
+
 /* Starts recording field f (text) after the records made so far. */
 static void
 begin_field(struct token_log *log, int f, const char *text)

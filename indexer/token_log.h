@@ -44,6 +44,10 @@ struct token_replay {
 
 /* Empties log (keeping its buffer). A zeroed struct is an empty log too. */
 void token_log_reset(struct token_log *log);
+/* Makes room for bytes of records at once (a listing's log in one
+ * allocation instead of growing). Returns 0, or -1 (ENOMEM: the log is
+ * unchanged and may still grow token by token). */
+int token_log_reserve(struct token_log *log, size_t bytes);
 /* Records one token of field (0 .. SK_FIELD_COUNT-1) whose text is text
  * (NUL-ended); the tokens of a field must come together, in order.
  * Returns 0, or -1 (ENOMEM: the log is marked unusable and every later

@@ -20,51 +20,53 @@ take(struct sbuf *b, int *failed)
 	return s;
 }
 
-/* One code after another, or a failure when a code is empty or holds
- * white space (the column could not be split back). */
-static void
-put_code(struct sbuf *b, const char *code, int *failed)
-{
-	if (code[0] == '\0' || code[strcspn(code, " \t\n\r")] != '\0') {
-		*failed = 1;
-		return;
-	}
-	if (b->len > 0)
-		sbuf_putn(b, " ", 1);
-	sbuf_put(b, code);
-}
-
+/* The n codes code(v, i) joined by one space (malloc'd, one allocation),
+ * or NULL: none, out of memory, or a code that is empty or holds white
+ * space (the column could not be split back; *failed set for both). */
 static char *
-join_codes(char *const *v, size_t n, int *failed)
+join_codes(const void *v, size_t n, const char *(*code)(const void *, size_t),
+           int *failed)
 {
-	struct sbuf b = { 0 };
+	size_t len = 0, k;
+	char *s, *p;
 
 	if (n == 0)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		put_code(&b, v[i], failed);
-	if (*failed) {
-		sbuf_free(&b);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = code(v, i);
+
+		if ((k = strlen(c)) == 0 || c[strcspn(c, " \t\n\r")] != '\0') {
+			*failed = 1;
+			return NULL;
+		}
+		len += k + 1;
+	}
+	if ((p = s = malloc(len)) == NULL) {
+		*failed = 1;
 		return NULL;
 	}
-	return take(&b, failed);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = code(v, i);
+
+		k = strlen(c);
+		memcpy(p, c, k);
+		p[k] = ' ';
+		p += k + 1;
+	}
+	p[-1] = '\0';
+	return s;
 }
 
-/* The wijk codes are in struct wijk_ref, not a strlist. */
-static char *
-join_wijken(const struct listing *l, int *failed)
+static const char *
+strlist_code(const void *v, size_t i)
 {
-	struct sbuf b = { 0 };
+	return ((const struct strlist *)v)->v[i];
+}
 
-	if (l->nwijken == 0)
-		return NULL;
-	for (size_t i = 0; i < l->nwijken; i++)
-		put_code(&b, l->wijken[i].code, failed);
-	if (*failed) {
-		sbuf_free(&b);
-		return NULL;
-	}
-	return take(&b, failed);
+static const char *
+wijk_code(const void *v, size_t i)
+{
+	return ((const struct wijk_ref *)v)[i].code;
 }
 
 static char *
@@ -107,17 +109,19 @@ int
 value_pack(const struct listing *l, struct packed_values *p)
 {
 	int failed = 0;
+	const struct strlist *lists[PACK_NCODES] = {
+		[PACK_THEMAS] = &l->themas,
+		[PACK_DOELGROEPEN] = &l->doelgroepen,
+		[PACK_WERKGEBIED] = &l->werkgebied,
+		[PACK_TOEGANKELIJKHEID] = &l->toegankelijkheid,
+		[PACK_TALEN] = &l->talen,
+	};
 
 	memset(p, 0, sizeof(*p));
-	p->codes[PACK_THEMAS] = join_codes(l->themas.v, l->themas.n, &failed);
-	p->codes[PACK_DOELGROEPEN] = join_codes(l->doelgroepen.v,
-	    l->doelgroepen.n, &failed);
-	p->codes[PACK_WIJKEN] = join_wijken(l, &failed);
-	p->codes[PACK_WERKGEBIED] = join_codes(l->werkgebied.v,
-	    l->werkgebied.n, &failed);
-	p->codes[PACK_TOEGANKELIJKHEID] = join_codes(l->toegankelijkheid.v,
-	    l->toegankelijkheid.n, &failed);
-	p->codes[PACK_TALEN] = join_codes(l->talen.v, l->talen.n, &failed);
+	for (int k = 0; k < PACK_NCODES; k++)
+		p->codes[k] = k == PACK_WIJKEN ?
+		    join_codes(l->wijken, l->nwijken, wijk_code, &failed) :
+		    join_codes(lists[k], lists[k]->n, strlist_code, &failed);
 	p->trefwoorden = keywords_json(&l->trefwoorden, &failed);
 	p->tijdsloten = slots_json(l, &failed);
 	if (failed) {
