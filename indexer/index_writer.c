@@ -411,29 +411,57 @@ join_keywords(const struct strlist *l)
 	return s;
 }
 
+/* The vocabulary entry of the listing's i-th thema, or after those of its
+ * (i - themas.n)-th doelgroep; NULL when the vocabulary has none. */
+static const struct vocab_entry *
+label_entry(const struct vocab *v, const struct listing *l, size_t i)
+{
+	return i < l->themas.n ? vocab_thema(v, l->themas.v[i]) :
+	    vocab_doelgroep(v, l->doelgroepen.v[i - l->themas.n]);
+}
+
+static size_t
+label_len(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* Appends part at p, after " ; " unless it is the first (*nparts 0);
+ * returns the new end. */
+static char *
+put_part(char *p, size_t *nparts, const char *part)
+{
+	size_t n = strlen(part);
+
+	if ((*nparts)++ > 0) {
+		memcpy(p, " ; ", 3);
+		p += 3;
+	}
+	memcpy(p, part, n);
+	return p + n;
+}
+
 /* The labels column: name and description of each thema and doelgroep,
  * joined by " ; ". Caller frees. */
 static char *
 make_labels(const struct vocab *v, const struct listing *l)
 {
-	struct strlist parts = { 0 };
-	char *s = NULL;
+	const struct vocab_entry *e;
+	size_t len = 1, n = l->themas.n + l->doelgroepen.n, nparts = 0;
+	char *s, *p;
 
-	for (size_t i = 0; i < l->themas.n; i++) {
-		const struct vocab_entry *e = vocab_thema(v, l->themas.v[i]);
-		if (e != NULL && (strlist_add(&parts, e->naam) != 0 ||
-		    strlist_add(&parts, e->omschrijving ? e->omschrijving : "") != 0))
-			goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((e = label_entry(v, l, i)) != NULL)
+			len += strlen(e->naam) + label_len(e->omschrijving) + 6;
+	if ((p = s = malloc(len)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if ((e = label_entry(v, l, i)) == NULL)
+			continue;
+		p = put_part(p, &nparts, e->naam);
+		p = put_part(p, &nparts, e->omschrijving ? e->omschrijving : "");
 	}
-	for (size_t i = 0; i < l->doelgroepen.n; i++) {
-		const struct vocab_entry *e = vocab_doelgroep(v, l->doelgroepen.v[i]);
-		if (e != NULL && (strlist_add(&parts, e->naam) != 0 ||
-		    strlist_add(&parts, e->omschrijving ? e->omschrijving : "") != 0))
-			goto out;
-	}
-	s = join_keywords(&parts);
-out:
-	strlist_free(&parts);
+	*p = '\0';
 	return s;
 }
 
