@@ -44,8 +44,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	[ST_FTS] = "INSERT INTO aanbod_fts (rowid, naam, samenvatting, "
 	    "omschrijving, organisatie, trefwoorden, labels) "
 	    "VALUES (?,?,?,?,?,?,?)",
-	[ST_WIJK] = "INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
-	    "VALUES (?,?,?)",
+	[ST_WIJK] = ("INSERT OR IGNORE INTO wijk (code, naam, gemeente) "
+	    "VALUES (?,?,?)"),  /* parentheses: one string, says clang */
 	[ST_TAAL] = "INSERT OR IGNORE INTO taal (code) VALUES (?)",
 	[ST_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
 };
