@@ -626,11 +626,12 @@ stem_word(struct nl_tokenizer *t, const char *w, int n, char *out, int outsz)
  * Layout: an index of slots (open addressing, linear probing, power-of-two
  * size, never more than half full) pointing into one arena of records
  * [key length][stem length][stop flag][tag, 4 bytes][key][stem]. The tag
- * is the caller's (nl_tokenizer_set_tag()), 0 until it sets one. The index starts at
- * NL_CACHE_MIN_SLOTS and doubles (rehash) up to max_slots; the arena holds
- * NL_CACHE_ARENA_PER_SLOT bytes per slot and grows with it. When the index
- * is at max_slots and half full, or the arena is full, the whole cache is
- * emptied and fills again (the frequent words come back at once).
+ * is the caller's (nl_tokenizer_set_tag()), 0 until it sets one. The
+ * index starts at NL_CACHE_MIN_SLOTS and doubles (rehash) up to
+ * max_slots; the arena holds NL_CACHE_ARENA_PER_SLOT bytes per slot and
+ * grows with it. When the index is at max_slots and half full, or the
+ * arena is full, the whole cache is emptied and fills again (the frequent
+ * words come back at once).
  * Bound: 65536 slots x 8 B + a 1.25 MiB arena = 1.75 MiB per tokenizer.
  * Memory is allocated for the first stemmed word and when growing, never
  * per token after that. When an allocation fails the cache empties itself
@@ -820,7 +821,6 @@ stem_cached(struct nl_tokenizer *t, const char *w, int n, char *out,
 	const char *s = tmp;
 	uint32_t h;
 	int ns;
-
 	size_t at = 0;
 
 	if (n <= 0 || n > NL_MAX_STEM || !hash_az(w, n, &h)) {

@@ -85,15 +85,22 @@ raw_record_set_id(struct raw_record *r, const char *id)
 void
 raw_record_clear(struct raw_record *r)
 {
-	struct raw_block *keep = r->blocks, *b;
+	struct raw_block *b, *next, *keep = NULL;
 
-	if (keep != NULL) {            /* the newest block stays, emptied */
-		while ((b = keep->next) != NULL) {
-			keep->next = b->next;
+	/* one block of the usual size stays, emptied; blocks made for one
+	 * long value and the rest go */
+	for (b = r->blocks; b != NULL; b = next) {
+		next = b->next;
+		if (keep == NULL && b->cap == RAW_BLOCK_SIZE)
+			keep = b;
+		else
 			free(b);
-		}
+	}
+	if (keep != NULL) {
+		keep->next = NULL;
 		keep->len = 0;
 	}
+	r->blocks = keep;
 	r->nfields = 0;
 	r->id = NULL;
 	r->line = 0;
