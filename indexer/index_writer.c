@@ -74,8 +74,10 @@ struct index_writer {
 	struct word_count *words;      /* the woord table, written at the end */
 	struct word_set *ws;           /* the words of the listing being added */
 	struct postings_build *pb;     /* ranking data, written at the end */
-	struct strset *wijken_seen;    /* wijk codes already in table wijk */
-	struct strset *talen_seen;     /* codes already in table taal */
+	/* codes already in tables wijk and taal: each gets one INSERT, not
+	 * one per listing that names it */
+	struct strset *wijken_seen;
+	struct strset *talen_seen;
 	struct token_log *recording;   /* tokens of the listing being prepared */
 	struct token_replay replay;    /* log armed for the FTS5 insert */
 	struct nl_replay replay_hook;  /* token_log_replay over replay */
@@ -330,15 +332,6 @@ fail:
 	return -1;
 }
 
-/* 1 when key is new to seen (and now in it), 0 when it was there, -1 when
- * out of memory. Keeps the rows of wijk and taal to one per code without
- * an INSERT for every listing. */
-static int
-first_time(struct strset *seen, const char *key)
-{
-	return strset_add(seen, key, NULL);
-}
-
 /* The listing's languages not yet in table taal (the listing's own list is
  * in aanbod.talen). */
 static int
@@ -348,12 +341,14 @@ put_talen(struct index_writer *w, const struct listing *l)
 	int added;
 
 	for (size_t i = 0; i < l->talen.n; i++) {
-		if ((added = first_time(w->talen_seen, l->talen.v[i])) <= 0) {
+		const char *code = l->talen.v[i];
+
+		if ((added = strset_add(w->talen_seen, code, NULL)) <= 0) {
 			if (added < 0)
 				return -1;
 			continue;
 		}
-		bind_text(st, 1, l->talen.v[i]);
+		bind_text(st, 1, code);
 		if (step_reset(st) != 0)
 			return -1;
 	}
@@ -370,7 +365,7 @@ put_wijken(struct index_writer *w, const struct listing *l)
 
 	for (size_t i = 0; i < l->nwijken; i++) {
 		const struct wijk_ref *wr = &l->wijken[i];
-		if ((added = first_time(w->wijken_seen, wr->code)) <= 0) {
+		if ((added = strset_add(w->wijken_seen, wr->code, NULL)) <= 0) {
 			if (added < 0)
 				return -1;
 			continue;
@@ -385,28 +380,34 @@ put_wijken(struct index_writer *w, const struct listing *l)
 	return 0;
 }
 
+/* Appends part at p, after " ; " unless it is the first (*nparts 0);
+ * returns the new end. */
+static char *
+put_part(char *p, size_t *nparts, const char *part)
+{
+	size_t n = strlen(part);
+
+	if ((*nparts)++ > 0) {
+		memcpy(p, " ; ", 3);
+		p += 3;
+	}
+	memcpy(p, part, n);
+	return p + n;
+}
+
 /* The trefwoorden column: keywords joined by " ; ". Caller frees. */
 static char *
 join_keywords(const struct strlist *l)
 {
-	size_t len = 1;
+	size_t len = 1, nparts = 0;
 	char *s, *p;
 
 	for (size_t i = 0; i < l->n; i++)
 		len += strlen(l->v[i]) + 3;
-	if ((s = malloc(len)) == NULL)
+	if ((p = s = malloc(len)) == NULL)
 		return NULL;
-	p = s;
-	*p = '\0';
-	for (size_t i = 0; i < l->n; i++) {
-		size_t n = strlen(l->v[i]);
-		if (i > 0) {
-			memcpy(p, " ; ", 3);
-			p += 3;
-		}
-		memcpy(p, l->v[i], n);
-		p += n;
-	}
+	for (size_t i = 0; i < l->n; i++)
+		p = put_part(p, &nparts, l->v[i]);
 	*p = '\0';
 	return s;
 }
@@ -426,20 +427,6 @@ label_len(const char *s)
 	return s != NULL ? strlen(s) : 0;
 }
 
-/* Appends part at p, after " ; " unless it is the first (*nparts 0);
- * returns the new end. */
-static char *
-put_part(char *p, size_t *nparts, const char *part)
-{
-	size_t n = strlen(part);
-
-	if ((*nparts)++ > 0) {
-		memcpy(p, " ; ", 3);
-		p += 3;
-	}
-	memcpy(p, part, n);
-	return p + n;
-}
 
 /* The labels column: name and description of each thema and doelgroep,
  * joined by " ; ". Caller frees. */

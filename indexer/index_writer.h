@@ -6,8 +6,8 @@
  * inserts every listing inside one transaction, collecting the ranking
  * data (postings_build.h) and suggestion words (word_count.h) in memory.
  * index_writer_finish() writes those, commits, runs PRAGMA quick_check,
- * closes the file and fsyncs it. Nothing here
- * touches the live index: publishing is publish.h's job.
+ * closes the file and fsyncs it. Nothing here touches the live index:
+ * publishing is publish.h's job.
  *
  * Ownership: the writer owns its sqlite3 handle and statements; it copies
  * nothing from the listings it is given (they are written at once).

@@ -7,8 +7,8 @@
  * Flow: for each file (in command-line order) the format is sniffed, the
  * matching reader streams raw records, listing_build() validates each one
  * and the good ones go to the index writer, which tokenizes and writes them
- * on two more threads (write_thread.h). Messages and counters live in struct diag. If any file
- * is rejected nothing is published.
+ * on two more threads (write_thread.h). Messages and counters live in
+ * struct diag. If any file is rejected nothing is published.
  * Exit: 0 ok, 1 listings skipped, 2 file rejected or run failed, 64 usage.
  */
 #include <errno.h>
