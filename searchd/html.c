@@ -278,14 +278,16 @@ paragraphs(struct sbuf *b, const char *text)
 	}
 }
 
-static void
+/* The time slots as a list; -1 when they cannot be read (a damaged
+ * index), as the JSON answer gives no half page either. */
+static int
 detail_slots(struct sbuf *b, struct conn *c, sqlite3_int64 rowid)
 {
 	sqlite3_stmt *st = c->slots;
-	int any = 0;
+	int any = 0, step;
 
 	sqlite3_bind_int64(st, 1, rowid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int dag = sqlite3_column_int(st, 0), s = sqlite3_column_int(st, 1);
 		int e = sqlite3_column_int(st, 2), f = sqlite3_column_int(st, 3);
 		if (!any++)
@@ -298,6 +300,7 @@ detail_slots(struct sbuf *b, struct conn *c, sqlite3_int64 rowid)
 	if (any)
 		sbuf_put(b, "</ul></dd>\n");
 	sqlite3_reset(st);
+	return step == SQLITE_DONE ? 0 : -1;
 }
 
 char *
@@ -339,7 +342,11 @@ html_detail(const struct model *m, struct conn *c, const char *id, int *found)
 	row(&b, "Adres", COL(9));
 	row(&b, "Postcode", COL(10));
 	row(&b, "Plaats", COL(11));
-	detail_slots(&b, c, rowid);
+	if (detail_slots(&b, c, rowid) != 0) {
+		sqlite3_reset(st);
+		sbuf_free(&b);
+		return NULL;            /* found, but unreadable: a 503 */
+	}
 	row(&b, "Tijden", COL(14));
 	row(&b, "Let op", COL(15));
 	row(&b, "Soort", value_label(COL(5)));

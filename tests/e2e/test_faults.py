@@ -956,3 +956,43 @@ def test_idle_connections_do_not_block_others(tmp_path):
         status, _h, _b = get(d.port, "/v1/aanbod?q=koffie", timeout=5)
         assert status == 200
         d.check_health()
+
+
+def test_damaged_value_columns(tmp_path):
+    """Schema 6 keeps a listing's multi values in its own row: codes joined by
+    spaces, keywords and time slots as JSON. When those columns were damaged
+    after the indexer wrote them, searchd still loads the index, leaves codes it
+    does not know out of its filters, answers 503 (problem+json, or a page) for a
+    listing whose JSON column cannot be read, never half an answer (the page for
+    people shows no keywords, so only its time slots matter there), and serves
+    the other listings as before."""
+    idx = str(tmp_path / "live.db")
+    target = publish(idx, *HANDMADE)
+    long_code = "y" * 80
+    con = sqlite3.connect(target)
+    con.execute("UPDATE aanbod SET trefwoord_lijst = '[\"koffie\", ' "
+                "WHERE id = 'hm-amf-001'")
+    con.execute("UPDATE aanbod SET tijdsloten = 'geen json' WHERE id = 'hm-amf-002'")
+    con.execute("UPDATE aanbod SET trefwoord_lijst = '[\"jeu de boules\", 7]' "
+                "WHERE id = 'hm-amf-004'")
+    con.execute("UPDATE aanbod SET themas = '  onbekend   vervoer %s ' "
+                "WHERE id = 'hm-baa-001'" % long_code)
+    con.commit()
+    con.close()
+    with Daemon(idx, tmp_path, "values") as d:
+        for lid in ("hm-amf-001", "hm-amf-002", "hm-amf-004"):
+            why = check_problem_503(*get(d.port, "/v1/aanbod/" + lid))
+            assert why is None, (lid, why)
+        why = check_problem_503(*get(d.port, "/aanbod/hm-amf-002"), html=True)
+        assert why is None, why
+        for lid in ("hm-amf-001", "hm-amf-004"):
+            s, _h, body = get(d.port, "/aanbod/" + lid)
+            assert s == 200 and body.rstrip().endswith(b"</html>"), (lid, s)
+        s, _h, body = get(d.port, "/v1/aanbod/hm-baa-001")
+        assert s == 200, body[:300]
+        assert json.loads(body)["themas"] == ["onbekend", "vervoer", long_code]
+        ids, _total = search_ids(d.port, {"thema": "vervoer"})
+        assert "hm-baa-001" in ids, ids
+        s, _h, body = get(d.port, "/v1/aanbod/hm-soe-001")
+        assert s == 200, body[:300]
+        d.check_health()
