@@ -7,6 +7,7 @@
 #include "index_writer.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,6 +692,17 @@ index_writer_prepare(struct index_writer *w, struct listing *l,
 }
 
 int
+index_writer_prepare_done(struct index_writer *w, char *err, size_t errlen)
+{
+	word_count_sort(w->words);
+	if (postings_build_sort(w->pb) != 0) {
+		snprintf(err, errlen, "geen geheugen voor de termen");
+		return -1;
+	}
+	return 0;
+}
+
+int
 index_writer_store(struct index_writer *w, const struct prepared_listing *p,
                    char *err, size_t errlen)
 {
@@ -770,9 +782,30 @@ fail:
 	return rc;
 }
 
+/* The file's fsync, on a thread of its own while PRAGMA quick_check reads
+ * the file (its pages are all written by the COMMIT before: the journal is
+ * off, and closing writes nothing). */
+struct fsync_job {
+	const char *path;
+	int rc;
+};
+
+static void *
+run_fsync(void *arg)
+{
+	struct fsync_job *job = arg;
+
+	job->rc = publish_fsync(job->path, 0);
+	return NULL;
+}
+
 int
 index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 {
+	struct fsync_job job = { w->path, -1 };
+	pthread_t syncer;
+	int syncing = 0, rc = -1;
+
 	for (int i = 0; i < ST_COUNT; i++) {
 		sqlite3_finalize(w->st[i]);
 		w->st[i] = NULL;
@@ -785,19 +818,26 @@ index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 	}
 	if (exec_sql(w->db, FTS_AUTOMERGE_ON "COMMIT;", err, errlen) != 0)
 		return -1;
+	syncing = pthread_create(&syncer, NULL, run_fsync, &job) == 0;
 	if (check_ok(w->db, "PRAGMA quick_check", err, errlen) != 0)
-		return -1;
+		goto out;
 	if (sqlite3_close(w->db) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "sluiten mislukt");
-		return -1;
+		goto out;
 	}
 	w->db = NULL;
-	if (publish_fsync(w->path, 0) != 0) {
+	rc = 0;
+out:
+	if (syncing)
+		pthread_join(syncer, NULL);
+	else
+		run_fsync(&job);
+	if (rc == 0 && job.rc != 0) {
 		snprintf(err, errlen, "kan %s niet naar schijf schrijven (fsync)",
 		    w->path);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 void

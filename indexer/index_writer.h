@@ -5,8 +5,8 @@
  * publish.h), runs schema/schema.sql on it, stores the vocabularies, and
  * inserts every listing inside one transaction, collecting the ranking
  * data (postings_build.h) and suggestion words (word_count.h) in memory.
- * index_writer_finish() writes those, commits, runs PRAGMA quick_check,
- * closes the file and fsyncs it. Nothing here touches the live index:
+ * index_writer_finish() writes those, commits, runs PRAGMA quick_check
+ * and closes the file while another thread fsyncs it. Nothing here touches the live index:
  * publishing is publish.h's job.
  *
  * Ownership: the writer owns its sqlite3 handle and statements; it copies
@@ -56,6 +56,11 @@ struct prepared_listing {
 int index_writer_prepare(struct index_writer *w, struct listing *l,
                          struct prepared_listing *p, char *err,
                          size_t errlen);
+/* Called on the preparing thread after its last listing: sorts the terms
+ * and words for index_writer_finish() while the other thread still stores.
+ * Returns 0, or -1 with a message in err. */
+int index_writer_prepare_done(struct index_writer *w, char *err,
+                              size_t errlen);
 int index_writer_store(struct index_writer *w,
                        const struct prepared_listing *p, char *err,
                        size_t errlen);

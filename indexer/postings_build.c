@@ -35,6 +35,7 @@ struct postings_build {
 	uint32_t nslots;        /* a power of two */
 	char *arena;
 	size_t alen, acap;
+	uint32_t *order;        /* term numbers by text (postings_build_sort) */
 	uint32_t *touched;      /* terms of the listing being collected */
 	uint32_t ntouched, touchcap;
 	/* the listing being collected */
@@ -206,6 +207,8 @@ postings_build_add(struct postings_build *pb, uint32_t rowid,
                    const char *const fields[SK_FIELD_COUNT],
                    uint32_t *ntokens)
 {
+	free(pb->order);                /* a sort made before is stale now */
+	pb->order = NULL;
 	pb->rowid = rowid;
 	pb->ntokens = 0;
 	pb->ntouched = 0;
@@ -234,19 +237,71 @@ postings_build_observe(struct postings_build *pb, postings_token_cb cb,
 	pb->observer_ctx = ctx;
 }
 
-/* qsort_r comparator: terms by their text. */
+/* A term's place in the sort: its first 8 bytes as a big-endian number
+ * (zero-padded; tokens hold no NUL), so most comparisons need no look at
+ * the text itself, which lies scattered in the arena. */
+struct sort_key {
+	uint64_t prefix;
+	uint32_t term;
+};
+
+static uint64_t
+prefix_of(const char *s, uint32_t len)
+{
+	uint64_t p = 0;
+
+	for (uint32_t i = 0; i < 8; i++)
+		p = p << 8 | (i < len ? (uint8_t)s[i] : 0);
+	return p;
+}
+
+/* qsort_r comparator: terms by their text (bytes, as SQLite's BINARY). */
 static int
-cmp_terms(const void *a, const void *b, void *ctx)
+cmp_keys(const void *a, const void *b, void *ctx)
 {
 	const struct postings_build *pb = ctx;
-	const struct term *x = &pb->terms[*(const uint32_t *)a];
-	const struct term *y = &pb->terms[*(const uint32_t *)b];
-	uint32_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(pb->arena + x->str, pb->arena + y->str, n);
+	const struct sort_key *ka = a, *kb = b;
+	const struct term *x, *y;
+	uint32_t n;
+	int c;
 
+	if (ka->prefix != kb->prefix)
+		return ka->prefix < kb->prefix ? -1 : 1;
+	x = &pb->terms[ka->term];
+	y = &pb->terms[kb->term];
+	n = x->len < y->len ? x->len : y->len;
+	c = n > 8 ? memcmp(pb->arena + x->str + 8, pb->arena + y->str + 8,
+	    n - 8) : 0;
 	if (c != 0)
 		return c;
 	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+int
+postings_build_sort(struct postings_build *pb)
+{
+	struct sort_key *keys;
+
+	if (pb->order != NULL)
+		return 0;
+	keys = malloc(((size_t)pb->nterms + 1) * sizeof(*keys));
+	pb->order = malloc(((size_t)pb->nterms + 1) * sizeof(*pb->order));
+	if (keys == NULL || pb->order == NULL) {
+		free(keys);
+		free(pb->order);
+		pb->order = NULL;
+		return -1;
+	}
+	for (uint32_t i = 0; i < pb->nterms; i++) {
+		keys[i].prefix = prefix_of(pb->arena + pb->terms[i].str,
+		    pb->terms[i].len);
+		keys[i].term = i;
+	}
+	qsort_r(keys, pb->nterms, sizeof(*keys), cmp_keys, pb);
+	for (uint32_t i = 0; i < pb->nterms; i++)
+		pb->order[i] = keys[i].term;
+	free(keys);
+	return 0;
 }
 
 int
@@ -254,23 +309,19 @@ postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,
                      size_t errlen)
 {
 	sqlite3_stmt *st_term = NULL, *st_post = NULL;
-	uint32_t *order = malloc(((size_t)pb->nterms + 1) * sizeof(*order));
 	int rc = -1;
 
-	if (order == NULL) {
+	if (postings_build_sort(pb) != 0) {
 		snprintf(err, errlen, "geen geheugen voor de termen");
 		return -1;
 	}
-	for (uint32_t i = 0; i < pb->nterms; i++)
-		order[i] = i;
-	qsort_r(order, pb->nterms, sizeof(*order), cmp_terms, pb);
 	if (sqlite3_prepare_v2(db, "INSERT INTO term (token, df, id) "
 	    "VALUES (?,?,?)", -1, &st_term, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO posting (id, docs) VALUES (?,?)",
 	    -1, &st_post, NULL) != SQLITE_OK)
 		goto sqlfail;
 	for (uint32_t k = 0; k < pb->nterms; k++) {
-		struct term *t = &pb->terms[order[k]];
+		struct term *t = &pb->terms[pb->order[k]];
 		sqlite3_bind_text(st_term, 1, pb->arena + t->str, (int)t->len,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(st_term, 2, t->df);
@@ -290,7 +341,6 @@ sqlfail:
 out:
 	sqlite3_finalize(st_term);
 	sqlite3_finalize(st_post);
-	free(order);
 	return rc;
 }
 
@@ -318,6 +368,7 @@ postings_build_free(struct postings_build *pb)
 	for (uint32_t i = 0; i < pb->nterms; i++)
 		free(pb->terms[i].buf);
 	free(pb->terms);
+	free(pb->order);
 	free(pb->slots);
 	free(pb->arena);
 	free(pb->touched);

@@ -46,6 +46,12 @@ typedef int (*postings_token_cb)(void *ctx, int field, const char *text,
 /* Sets the observer (NULL: none). */
 void postings_build_observe(struct postings_build *pb, postings_token_cb cb,
                             void *ctx);
+/* Puts the terms in the order they are written in (by their bytes), so
+ * that the pipeline can sort on the thread that added the listings while
+ * another still writes. Adding a listing after drops the order;
+ * postings_build_write() sorts when no order is kept. Returns 0 or -1
+ * (ENOMEM). */
+int postings_build_sort(struct postings_build *pb);
 /* Writes the tables term and posting into db (inside the caller's
  * transaction). Returns 0, or -1 with a message in err. */
 int postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,

@@ -1,7 +1,8 @@
 /*
  * word_count.c - word counts for the woord table; see word_count.h.
  * Open addressing with linear probing over an array of entries; keys and
- * spellings are strdup'ed.
+ * spellings are strdup'ed. word_count_sort() turns the table into a sorted
+ * array (for writing in key order); a later add makes it a table again.
  */
 #include "word_count.h"
 
@@ -21,6 +22,7 @@ struct wc_entry {
 struct word_count {
 	struct wc_entry *v;   /* nslots entries; key NULL = empty */
 	size_t nslots, n;     /* nslots is a power of two */
+	int sorted;           /* v[0..n) holds the words by key, no table */
 };
 
 static uint32_t
@@ -81,6 +83,11 @@ word_count_add(struct word_count *wc, const char *key, const char *written,
 	struct wc_entry *e;
 	size_t i;
 
+	if (wc->sorted) {               /* back to a hash table */
+		if (grow(wc) != 0)
+			return -1;
+		wc->sorted = 0;
+	}
 	if ((wc->n + 1) * 2 > wc->nslots && grow(wc) != 0)
 		return -1;
 	for (i = h & (wc->nslots - 1); wc->v[i].key != NULL;
@@ -104,19 +111,42 @@ word_count_add(struct word_count *wc, const char *key, const char *written,
 	return 0;
 }
 
+static int
+cmp_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct wc_entry *)a)->key,
+	    ((const struct wc_entry *)b)->key);
+}
+
+void
+word_count_sort(struct word_count *wc)
+{
+	size_t n = 0;
+
+	if (wc->sorted)
+		return;
+	for (size_t i = 0; i < wc->nslots; i++)
+		if (wc->v[i].key != NULL)
+			wc->v[n++] = wc->v[i];
+	for (size_t i = n; i < wc->nslots; i++)
+		memset(&wc->v[i], 0, sizeof(wc->v[i]));
+	qsort(wc->v, n, sizeof(*wc->v), cmp_entries);
+	wc->sorted = 1;
+}
+
 int
-word_count_write(const struct word_count *wc, sqlite3 *db)
+word_count_write(struct word_count *wc, sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
+	word_count_sort(wc);
 	if (sqlite3_prepare_v2(db, "INSERT INTO woord (sleutel, woord, aantal) "
 	    "VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
-	for (size_t i = 0; i < wc->nslots; i++) {
+	for (size_t i = 0; i < wc->n; i++) {
 		const struct wc_entry *e = &wc->v[i];
-		if (e->key == NULL)
-			continue;
+
 		sqlite3_bind_text(st, 1, e->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, e->count);

@@ -25,9 +25,13 @@ struct word_count *word_count_new(void);
  * more) is not counted. Returns 0 or -1 (ENOMEM). */
 int word_count_add(struct word_count *wc, const char *key,
                    const char *written, size_t nwritten);
-/* Writes every word into table woord of db. Returns 0 or -1 (with the
- * SQLite error in db). */
-int word_count_write(const struct word_count *wc, sqlite3 *db);
+/* Puts the words in key order (the order of the woord table's B-tree),
+ * so that they can be sorted on the thread that counted them while another
+ * still writes. Adding a word after is allowed and undoes it. */
+void word_count_sort(struct word_count *wc);
+/* Writes every word into table woord of db, in key order. Returns 0 or -1
+ * (with the SQLite error in db). */
+int word_count_write(struct word_count *wc, sqlite3 *db);
 void word_count_free(struct word_count *wc);
 
 #endif

@@ -68,6 +68,8 @@ run_prepare(void *arg)
 			work_queue_stop(&t->raw);
 	}
 	work_queue_close(&t->ready);
+	if (!stopped && index_writer_prepare_done(t->w, err, sizeof(err)) != 0)
+		set_failed(t, err);
 	return NULL;
 }
 
