@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_insert.h"
 #include "nl_tokenizer.h"
 
 struct term {
@@ -304,44 +305,46 @@ postings_build_sort(struct postings_build *pb)
 	return 0;
 }
 
+/* batch_insert() row k: term k in sorted order. */
+static void
+bind_term(void *ctx, sqlite3_stmt *st, int first, size_t k)
+{
+	const struct postings_build *pb = ctx;
+	const struct term *t = &pb->terms[pb->order[k]];
+
+	sqlite3_bind_text(st, first, pb->arena + t->str, (int)t->len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, first + 1, t->df);
+	sqlite3_bind_int64(st, first + 2, (sqlite3_int64)k + 1);
+}
+
+static void
+bind_posting(void *ctx, sqlite3_stmt *st, int first, size_t k)
+{
+	const struct postings_build *pb = ctx;
+	const struct term *t = &pb->terms[pb->order[k]];
+
+	sqlite3_bind_int64(st, first, (sqlite3_int64)k + 1);
+	sqlite3_bind_blob(st, first + 1, t->buf, (int)t->blen, SQLITE_STATIC);
+}
+
 int
 postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,
                      size_t errlen)
 {
-	sqlite3_stmt *st_term = NULL, *st_post = NULL;
-	int rc = -1;
-
 	if (postings_build_sort(pb) != 0) {
 		snprintf(err, errlen, "geen geheugen voor de termen");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO term (token, df, id) "
-	    "VALUES (?,?,?)", -1, &st_term, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO posting (id, docs) VALUES (?,?)",
-	    -1, &st_post, NULL) != SQLITE_OK)
-		goto sqlfail;
-	for (uint32_t k = 0; k < pb->nterms; k++) {
-		struct term *t = &pb->terms[pb->order[k]];
-		sqlite3_bind_text(st_term, 1, pb->arena + t->str, (int)t->len,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(st_term, 2, t->df);
-		sqlite3_bind_int64(st_term, 3, (sqlite3_int64)k + 1);
-		sqlite3_bind_int64(st_post, 1, (sqlite3_int64)k + 1);
-		sqlite3_bind_blob(st_post, 2, t->buf, (int)t->blen, SQLITE_STATIC);
-		if (sqlite3_step(st_term) != SQLITE_DONE ||
-		    sqlite3_step(st_post) != SQLITE_DONE)
-			goto sqlfail;
-		sqlite3_reset(st_term);
-		sqlite3_reset(st_post);
+	if (batch_insert(db, "INSERT INTO term (token, df, id) VALUES ",
+	    "(?,?,?)", 3, pb->nterms, bind_term, pb) != 0 ||
+	    batch_insert(db, "INSERT INTO posting (id, docs) VALUES ",
+	    "(?,?)", 2, pb->nterms, bind_posting, pb) != 0) {
+		snprintf(err, errlen, "termen opslaan mislukt: %s",
+		    sqlite3_errmsg(db));
+		return -1;
 	}
-	rc = 0;
-	goto out;
-sqlfail:
-	snprintf(err, errlen, "termen opslaan mislukt: %s", sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st_term);
-	sqlite3_finalize(st_post);
-	return rc;
+	return 0;
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include <utf8proc.h>
 
+#include "batch_insert.h"
 #include "nl_tokenizer.h"
 
 struct wc_entry {
@@ -134,30 +135,23 @@ word_count_sort(struct word_count *wc)
 	wc->sorted = 1;
 }
 
+/* batch_insert() row i: the i-th word in key order. */
+static void
+bind_word(void *ctx, sqlite3_stmt *st, int first, size_t i)
+{
+	const struct wc_entry *e = &((const struct word_count *)ctx)->v[i];
+
+	sqlite3_bind_text(st, first, e->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, first + 1, e->shown, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, first + 2, e->count);
+}
+
 int
 word_count_write(struct word_count *wc, sqlite3 *db)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
 	word_count_sort(wc);
-	if (sqlite3_prepare_v2(db, "INSERT INTO woord (sleutel, woord, aantal) "
-	    "VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	for (size_t i = 0; i < wc->n; i++) {
-		const struct wc_entry *e = &wc->v[i];
-
-		sqlite3_bind_text(st, 1, e->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, e->count);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
-		sqlite3_reset(st);
-	}
-	rc = 0;
-fail:
-	sqlite3_finalize(st);
-	return rc;
+	return batch_insert(db, "INSERT INTO woord (sleutel, woord, aantal) "
+	    "VALUES ", "(?,?,?)", 3, wc->n, bind_word, wc);
 }
 
 struct word_count *

@@ -4,6 +4,7 @@
  * preparing thread). The tables read back complete and in byte order,
  * also when the sort was made before more was added, and terms sharing
  * their first 8 bytes (the sort's prefix key) come out in order.
+ * batch_insert() writes every row once, around its batch size.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "batch_insert.h"
 #include "postings_build.h"
 #include "word_count.h"
 
@@ -127,4 +129,43 @@ Test(sorted_write, terms_in_byte_order_after_a_stale_sort)
 	cr_expect_geq(n, 8, "%ld terms", n);
 	postings_build_free(pb);
 	sqlite3_close(db);
+}
+
+static void
+bind_square(void *ctx, sqlite3_stmt *st, int first, size_t row)
+{
+	(void)ctx;
+	sqlite3_bind_int64(st, first, (sqlite3_int64)row);
+	sqlite3_bind_int64(st, first + 1, (sqlite3_int64)(row * row));
+}
+
+Test(sorted_write, batch_insert_writes_every_row_once)
+{
+	static const size_t counts[] = {
+		0, 1, BATCH_INSERT_ROWS - 1, BATCH_INSERT_ROWS,
+		BATCH_INSERT_ROWS + 1, 3 * BATCH_INSERT_ROWS + 17,
+	};
+
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		sqlite3 *db = open_db();
+		size_t n = counts[c];
+
+		cr_assert_eq(sqlite3_exec(db, "CREATE TABLE sq (k INTEGER PRIMARY "
+		    "KEY, v INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+		cr_assert_eq(batch_insert(db, "INSERT INTO sq (k, v) VALUES ",
+		    "(?,?)", 2, n, bind_square, NULL), 0, "%s",
+		    sqlite3_errmsg(db));
+		cr_expect_eq(query_long(db, "SELECT count(*) FROM sq", NULL),
+		    (long)n, "%zu rows", n);
+		cr_expect_eq(query_long(db, "SELECT count(*) FROM sq WHERE "
+		    "v = k * k", NULL), (long)n, "%zu rows", n);
+		if (n > 0)
+			cr_expect_eq(query_long(db, "SELECT max(k) FROM sq", NULL),
+			    (long)n - 1);
+		/* a second run collides with every key: an error, reported */
+		if (n > 0)
+			cr_expect_eq(batch_insert(db, "INSERT INTO sq (k, v) VALUES ",
+			    "(?,?)", 2, n, bind_square, NULL), -1);
+		sqlite3_close(db);
+	}
 }
