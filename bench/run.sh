@@ -13,6 +13,8 @@
 #                      the per-IP limit of 32, from about 16 on; see README)
 #   BENCH_DURATION     seconds of each wrk measurement (default 10, quick 5)
 #   BENCH_MAX_SECONDS  time cap per query class in bench_query (default 20, quick 5)
+#   BENCH_INDEX_RUNS   indexing runs per size; the median is reported
+#                      (default 3, quick 1)
 #   BENCH_WAIT_IDLE    before each measured phase, wait up to this many seconds
 #                      for other processes to leave the CPUs idle (default 0)
 # Corpora and indexes go to bench/data/N/, raw outputs to bench/results/<time>/,
@@ -31,6 +33,7 @@ MAX_SECONDS=${BENCH_MAX_SECONDS:-$([ -n "$QUICK" ] && echo 5 || echo 20)}
 MIN_RUNS=$([ -n "$QUICK" ] && echo 100 || echo 300)
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 WAIT_IDLE=${BENCH_WAIT_IDLE:-0}
+INDEX_RUNS=${BENCH_INDEX_RUNS:-$([ -n "$QUICK" ] && echo 1 || echo 3)}
 
 SIZES=$(printf '%s\n' $SIZES | sort -n | uniq | tr '\n' ' ')
 SMALLEST=$(printf '%s\n' $SIZES | head -1)
@@ -218,19 +221,23 @@ for n in $SIZES; do
 done
 
 # ---- indexing --------------------------------------------------------------------
+# Each size is indexed INDEX_RUNS times; the run with the median wall time is
+# reported (this VM's speed varies by 10-15 % from minute to minute), with
+# every run's seconds beside it and the highest peak RSS of all runs.
 for n in $SIZES; do
 	d=bench/data/$n
-	background "indexing-$n"
-	log "indexing $n listings"
-	rm -rf "$d/index"
-	mkdir -p "$d/index"
 	files=("$d"/aanbod-*.xml)
 	[ -f "$d/aanbod.csv" ] && files+=("$d/aanbod.csv")
-	measure "$OUT/index-$n.json" bin/indexer --index "$d/index/index.db" "${files[@]}"
-	gen=$(readlink -f "$d/index/index.db" || true)
-	size=$( [ -f "$gen" ] && stat -c %s "$gen" || echo 0 )
-	last=$(tail -1 "$OUT/index-$n.out" || true)
-	python3 - "$OUT/index-$n.json" "$size" "$last" "$n" <<'PY'
+	for r in $(seq "$INDEX_RUNS"); do
+		background "indexing-$n-run$r"
+		log "indexing $n listings (run $r of $INDEX_RUNS)"
+		rm -rf "$d/index"
+		mkdir -p "$d/index"
+		measure "$OUT/index-$n-run$r.json" bin/indexer --index "$d/index/index.db" "${files[@]}"
+		gen=$(readlink -f "$d/index/index.db" || true)
+		size=$( [ -f "$gen" ] && stat -c %s "$gen" || echo 0 )
+		last=$(tail -1 "$OUT/index-$n-run$r.out" || true)
+		python3 - "$OUT/index-$n-run$r.json" "$size" "$last" "$n" <<'PY'
 import json, re, sys
 p, size, last, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 d = json.load(open(p))
@@ -243,6 +250,20 @@ d["listings_per_s"] = round(n / d["seconds"], 1) if d["seconds"] > 0 else 0
 json.dump(d, open(p, "w"))
 if d["rc"] > 1 or d["imported"] != n:
     sys.stderr.write("bench: indexing %d listings: exit %d, %s\n" % (n, d["rc"], last))
+PY
+	done
+	python3 - "$OUT" "$n" "$INDEX_RUNS" <<'PY'
+import json, sys
+out, n, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+all_runs = [json.load(open("%s/index-%d-run%d.json" % (out, n, r)))
+            for r in range(1, runs + 1)]
+by_time = sorted(all_runs, key=lambda d: d["seconds"])
+d = dict(by_time[(len(by_time) - 1) // 2])
+d["runs_seconds"] = [x["seconds"] for x in all_runs]
+d["runs_listings_per_s"] = [x["listings_per_s"] for x in all_runs]
+d["maxrss_kb"] = max(x["maxrss_kb"] for x in all_runs)
+d["rc"] = max(x["rc"] for x in all_runs)
+json.dump(d, open("%s/index-%d.json" % (out, n), "w"))
 PY
 done
 
@@ -435,9 +456,14 @@ big = max(sizes)
 bars = []
 def bar(name, ok, value):
     bars.append({"bar": name, "pass": ok, "value": value})
+for n in sizes:       # the bar holds at every size, not only the largest
+    ixn = res["indexing"].get(n)
+    if ixn:
+        bar("indexing >= 20000 listings/s (at %d, median of %d runs)" %
+            (n, len(ixn.get("runs_seconds", [1]))), ixn["listings_per_s"] >= 20000,
+            ixn["listings_per_s"])
 ix = res["indexing"].get(big)
 if ix:
-    bar("indexing >= 20000 listings/s (at %d)" % big, ix["listings_per_s"] >= 20000, ix["listings_per_s"])
     if big >= 250000:
         bar("250k indexed in < 60 s", ix["seconds"] < 60, ix["seconds"])
         bar("250k indexing peak RSS < 500 MB", ix["maxrss_kb"] < 500 * 1024,
@@ -488,6 +514,7 @@ row("corpus: MB of XML+CSV (generated in s)",
     {n: "%s (%s)" % (num(res["corpus"][n]["bytes"] / 1e6), num(res["corpus"][n]["generate_s"], 0)) for n in cols})
 row("indexing: listings/s", {n: num(res["indexing"][n] and res["indexing"][n]["listings_per_s"]) for n in cols}, ">= 20 000")
 row("indexing: wall time s", {n: num(res["indexing"][n] and res["indexing"][n]["seconds"], 1) for n in cols}, "250k < 60 s")
+row("indexing: every run's listings/s", {n: " / ".join(num(x) for x in (res["indexing"][n] or {}).get("runs_listings_per_s", [])) or "-" for n in cols}, "median above")
 row("indexing: peak RSS MB", {n: num(res["indexing"][n] and res["indexing"][n]["maxrss_kb"] / 1024) for n in cols}, "250k < 500 MB")
 row("index size on disk MB", {n: num(res["indexing"][n] and res["indexing"][n]["index_bytes"] / 1e6) for n in cols})
 classes = []
