@@ -23,6 +23,10 @@ static const char *const TOEGANKELIJKHEID[] = { "rolstoel",
 	"aan-huis", NULL };
 static const char *const WOR[] = { "ja", NULL };
 
+const enum dim_id MODEL_FACETS[MODEL_NFACETS] = {
+	D_THEMA, D_DOELGROEP, D_WIJK, D_GEMEENTE, D_SOORT
+};
+
 static const char *const DIM_PARAM[D_COUNT] = {
 	[D_THEMA] = "thema", [D_DOELGROEP] = "doelgroep", [D_WIJK] = "wijk",
 	[D_GEMEENTE] = "gemeente", [D_SOORT] = "soort", [D_KOSTEN] = "kosten",
@@ -418,6 +422,65 @@ count_listings(sqlite3 *db, uint32_t *n)
 	return rc;
 }
 
+/* Index of d in MODEL_FACETS, or -1. */
+static int
+facet_index(enum dim_id d)
+{
+	for (int f = 0; f < MODEL_NFACETS; f++)
+		if (MODEL_FACETS[f] == d)
+			return f;
+	return -1;
+}
+
+static uint32_t
+csr_count(const struct csr *c, uint32_t i)
+{
+	return c->start[i + 1] - c->start[i];
+}
+
+/* Moves the facet dimensions' values into one record per listing
+ * (struct facet_rows) and frees their CSRs. Returns 0 or -1 (ENOMEM). */
+static int
+pack_facets(struct model *m)
+{
+	struct facet_rows *fr = &m->facets;
+	uint64_t total = 0;
+
+	for (int f = 0; f < MODEL_NFACETS; f++)
+		total += m->dim[MODEL_FACETS[f]].nvals;
+	total += (uint64_t)m->n * (MODEL_NFACETS + FACET_REC_EXTRA);
+	if (total >= UINT32_MAX ||
+	    (fr->start = calloc(m->n + 1, sizeof(*fr->start))) == NULL ||
+	    (fr->vals = malloc((size_t)(total + 1) * sizeof(*fr->vals))) == NULL)
+		return -1;
+	for (uint32_t i = 0; i < m->n; i++) {
+		uint16_t *rec = fr->vals + fr->nvals, *v = rec + MODEL_NFACETS;
+
+		fr->start[i] = fr->nvals;
+		for (int f = 0; f < MODEL_NFACETS; f++) {
+			const struct csr *c = &m->dim[MODEL_FACETS[f]];
+			uint32_t n = csr_count(c, i);
+
+			if (n > UINT16_MAX)
+				return -1;
+			rec[f] = (uint16_t)n;
+			if (n > 0)
+				memcpy(v, c->vals + c->start[i], n * sizeof(*v));
+			v += n;
+		}
+		*v++ = m->home_gm[i];
+		*v++ = (uint16_t)(m->name_rank[i] & 0xFFFF);
+		*v++ = (uint16_t)(m->name_rank[i] >> 16);
+		fr->nvals = (uint32_t)(v - fr->vals);
+	}
+	fr->start[m->n] = fr->nvals;
+	for (int f = 0; f < MODEL_NFACETS; f++)
+		csr_free(&m->dim[MODEL_FACETS[f]]);
+	for (int d = 0; d < D_COUNT; d++)
+		m->facet_pos[d] = (int8_t)facet_index((enum dim_id)d);
+	return 0;
+}
+
 int
 model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 {
@@ -442,6 +505,10 @@ model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 	qsort(items, m->n, sizeof(*items), rank_cmp);
 	for (uint32_t r = 0; r < m->n; r++)
 		m->name_rank[items[r].idx] = r;
+	if (pack_facets(m) != 0) {
+		snprintf(err, errlen, "geen geheugen voor de facetten");
+		goto fail;
+	}
 	rc = 0;
 fail:
 	if (items != NULL) {
@@ -476,6 +543,8 @@ model_free(struct model *m)
 		csr_free(&m->dim[d]);
 	}
 	csr_free(&m->gm_wijken);
+	free(m->facets.start);
+	free(m->facets.vals);
 	free(m->active);
 	free(m->name_rank);
 	free(m->home_gm);

@@ -189,11 +189,12 @@ static void
 put_dim_codes(struct jsonw *w, const struct model *m, enum dim_id d,
               uint32_t i)
 {
-	const struct csr *c = &m->dim[d];
+	uint32_t n;
+	const uint16_t *v = model_values(m, d, i, &n);
 
 	jw_begin_array(w);
-	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
-		jw_str(w, m->vs[d].codes[c->vals[k]]);
+	for (uint32_t k = 0; k < n; k++)
+		jw_str(w, m->vs[d].codes[v[k]]);
 	jw_end_array(w);
 }
 
@@ -340,8 +341,8 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 	}
 	jw_key(&w, "facetten");
 	jw_begin_object(&w);
-	for (int f = 0; f < 5; f++) {
-		enum dim_id d = SEARCH_FACETS[f];
+	for (int f = 0; f < MODEL_NFACETS; f++) {
+		enum dim_id d = MODEL_FACETS[f];
 		jw_key(&w, model_dim_param(d));
 		put_facet(&w, m, d, res->facet[d]);
 	}

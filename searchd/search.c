@@ -19,15 +19,11 @@
 #include <strings.h>
 
 
-const enum dim_id SEARCH_FACETS[5] = {
-	D_THEMA, D_DOELGROEP, D_WIJK, D_GEMEENTE, D_SOORT
-};
-
 static int
 is_facet(enum dim_id d)
 {
-	for (int i = 0; i < 5; i++)
-		if (SEARCH_FACETS[i] == d)
+	for (int i = 0; i < MODEL_NFACETS; i++)
+		if (MODEL_FACETS[i] == d)
 			return 1;
 	return 0;
 }
@@ -421,11 +417,16 @@ collect_candidates(const struct model *m, struct conn *c,
 	return 0;
 }
 
+/* 1 when listing i has a value of dimension d chosen in sel; *n gets
+ * the number of values it has. */
 static int
-row_has(const struct csr *c, uint32_t i, const uint8_t *sel)
+row_has(const struct model *m, enum dim_id d, uint32_t i,
+        const uint8_t *sel, uint32_t *n)
 {
-	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
-		if (sel[c->vals[k]])
+	const uint16_t *v = model_values(m, d, i, n);
+
+	for (uint32_t k = 0; k < *n; k++)
+		if (sel[v[k]])
 			return 1;
 	return 0;
 }
@@ -434,8 +435,10 @@ static int
 names_chosen_wijk(const struct model *m, const struct search_req *r,
                   uint32_t i)
 {
-	return r->sel[D_WIJK] != NULL && row_has(&m->dim[D_WIJK], i,
-	    r->sel[D_WIJK]);
+	uint32_t n;
+
+	return r->sel[D_WIJK] != NULL && row_has(m, D_WIJK, i,
+	    r->sel[D_WIJK], &n);
 }
 
 /* Bit d set when listing i fails the filter on dimension d. */
@@ -445,13 +448,13 @@ failed_dims(const struct model *m, const struct search_req *r, uint32_t i)
 	unsigned fails = 0;
 
 	for (int d = 0; d < D_COUNT; d++) {
-		const struct csr *c = &m->dim[d];
+		uint32_t n;
+
 		if (r->sel[d] == NULL)
 			continue;
-		if (row_has(c, i, r->sel[d]))
+		if (row_has(m, (enum dim_id)d, i, r->sel[d], &n))
 			continue;
-		if (d == D_WIJK && c->start[i] == c->start[i + 1] &&
-		    r->wijk_gm[m->home_gm[i]])
+		if (d == D_WIJK && n == 0 && r->wijk_gm[m->home_gm[i]])
 			continue;         /* city-wide listing of that gemeente */
 		fails |= 1u << d;
 	}
@@ -466,12 +469,36 @@ static void
 count_facet(const struct model *m, enum dim_id d, uint32_t i, uint32_t *cnt,
             uint32_t *citywide)
 {
-	const struct csr *c = &m->dim[d];
+	uint32_t n;
+	const uint16_t *v = model_values(m, d, i, &n);
 
-	for (uint32_t k = c->start[i]; k < c->start[i + 1]; k++)
-		cnt[c->vals[k]]++;
-	if (d == D_WIJK && c->start[i] == c->start[i + 1])
+	for (uint32_t k = 0; k < n; k++)
+		cnt[v[k]]++;
+	if (d == D_WIJK && n == 0)
 		citywide[m->home_gm[i]]++;
+}
+
+/* count_facet() for every facet at once, from the listing's facet
+ * record (model.h); returns the listing's name rank, which the record
+ * holds too. */
+#define FACET_PREFETCH 8   /* hits ahead whose facet record is fetched */
+
+static uint32_t
+count_all_facets(const struct model *m, uint32_t i, uint32_t *const *facet,
+                 uint32_t *citywide)
+{
+	const uint16_t *rec = model_facet_rec(m, i);
+	const uint16_t *v = rec + MODEL_NFACETS;
+
+	for (int f = 0; f < MODEL_NFACETS; f++) {
+		uint32_t *cnt = facet[MODEL_FACETS[f]];
+
+		for (uint16_t k = 0; k < rec[f]; k++)
+			cnt[*v++]++;
+	}
+	if (rec[MODEL_FACET_WIJK] == 0)
+		citywide[v[0]]++;            /* v[0]: home gemeente */
+	return (uint32_t)v[1] | (uint32_t)v[2] << 16;
 }
 
 static void
@@ -549,8 +576,8 @@ sort_top(struct hit *v, uint32_t n, uint32_t k)
 static int
 alloc_facets(const struct model *m, struct search_res *res)
 {
-	for (int f = 0; f < 5; f++) {
-		enum dim_id d = SEARCH_FACETS[f];
+	for (int f = 0; f < MODEL_NFACETS; f++) {
+		enum dim_id d = MODEL_FACETS[f];
 		if ((res->facet[d] = calloc(m->vs[d].n + 1, sizeof(uint32_t))) == NULL)
 			return -1;
 	}
@@ -576,11 +603,13 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 		struct hit h = cand.v[k];
 		unsigned fails = failed_dims(m, r, h.idx);
 
+		if (k + FACET_PREFETCH < cand.n)   /* a miss per hit otherwise */
+			__builtin_prefetch(model_facet_rec(m,
+			    cand.v[k + FACET_PREFETCH].idx));
+
 		if (fails == 0) {
-			for (int f = 0; f < 5; f++)
-				count_facet(m, SEARCH_FACETS[f], h.idx,
-				    res->facet[SEARCH_FACETS[f]], citywide);
-			h.rank = m->name_rank[h.idx];
+			h.rank = count_all_facets(m, h.idx, res->facet,
+			    citywide);
 			h.wijk_specific = r->q == NULL && names_chosen_wijk(m, r, h.idx);
 			cand.v[kept++] = h;
 		} else if ((fails & (fails - 1)) == 0) {

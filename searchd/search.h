@@ -52,8 +52,7 @@ struct hit {
 	int wijk_specific;         /* names a chosen wijk */
 };
 
-/* Facets reported in the answer, in this order. */
-extern const enum dim_id SEARCH_FACETS[5];
+/* Facets reported in the answer: MODEL_FACETS (model.h), in that order. */
 
 struct search_res {
 	uint32_t total;

@@ -212,3 +212,38 @@ Test(search, bad_parameters_are_400)
 		cr_assert_eq(st, 400, "%s", bad[i]);
 	}
 }
+
+/* The packed facet record (model.h) agrees with the model's own arrays:
+ * the wijk facet sits where count_all_facets() looks for it, and the
+ * record's tail holds the listing's home gemeente and name rank. */
+Test(search, facet_record_matches_the_model)
+{
+	struct gen *g = store_acquire(&fx.store);
+	const struct model *m = &g->model;
+
+	cr_assert_eq(MODEL_FACETS[MODEL_FACET_WIJK], D_WIJK);
+	for (uint32_t i = 0; i < m->n; i++) {
+		const uint16_t *rec = model_facet_rec(m, i);
+		const uint16_t *v = rec + MODEL_NFACETS;
+		uint32_t total = 0;
+
+		for (int f = 0; f < MODEL_NFACETS; f++) {
+			uint32_t n;
+			const uint16_t *got = model_values(m, MODEL_FACETS[f], i, &n);
+
+			cr_expect_eq(n, rec[f]);
+			for (uint32_t k = 0; k < n; k++) {
+				cr_expect_eq(got[k], v[total + k]);
+				cr_expect_lt(got[k], m->vs[MODEL_FACETS[f]].n);
+			}
+			total += n;
+		}
+		v += total;
+		cr_expect_eq(v[0], m->home_gm[i], "listing %u", i);
+		cr_expect_eq((uint32_t)v[1] | (uint32_t)v[2] << 16,
+		    m->name_rank[i], "listing %u", i);
+		cr_expect_eq(m->facets.start[i + 1] - m->facets.start[i],
+		    MODEL_NFACETS + total + FACET_REC_EXTRA);
+	}
+	store_release(&fx.store, g);
+}
