@@ -287,6 +287,94 @@ add_values(struct model *m, uint32_t i, sqlite3_stmt *a)
 	return 0;
 }
 
+/* Index of d in MODEL_FACETS, or -1. */
+static int
+facet_index(enum dim_id d)
+{
+	for (int f = 0; f < MODEL_NFACETS; f++)
+		if (MODEL_FACETS[f] == d)
+			return f;
+	return -1;
+}
+
+/* Makes room for need more values in the facet records. */
+static int
+facets_reserve(struct facet_rows *fr, uint32_t need)
+{
+	uint32_t ncap = fr->cap ? fr->cap : 4096;
+	uint16_t *nv;
+
+	if (need > UINT32_MAX - fr->nvals)
+		return -1;
+	if (fr->nvals + need <= fr->cap)
+		return 0;
+	while (ncap < fr->nvals + need) {
+		if (ncap > UINT32_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if ((nv = realloc(fr->vals, (size_t)ncap * sizeof(*nv))) == NULL)
+		return -1;
+	fr->vals = nv;
+	fr->cap = ncap;
+	return 0;
+}
+
+/* Moves listing i's facet values, which begin_row() and add_values() put
+ * at the end of the facet dimensions' CSRs, into its facet record, and
+ * empties those CSRs again: they never hold more than one listing. The
+ * name rank is set by set_facet_ranks() once all names are known. */
+static int
+append_facet_rec(struct model *m, uint32_t i)
+{
+	struct facet_rows *fr = &m->facets;
+	uint32_t need = MODEL_NFACETS + FACET_REC_EXTRA;
+	uint16_t *rec, *v;
+
+	for (int f = 0; f < MODEL_NFACETS; f++) {
+		const struct csr *c = &m->dim[MODEL_FACETS[f]];
+
+		if (c->nvals - c->start[i] > UINT16_MAX)
+			return -1;
+		need += c->nvals - c->start[i];
+	}
+	if (facets_reserve(fr, need) != 0)
+		return -1;
+	fr->start[i] = fr->nvals;
+	rec = fr->vals + fr->nvals;
+	v = rec + MODEL_NFACETS;
+	for (int f = 0; f < MODEL_NFACETS; f++) {
+		struct csr *c = &m->dim[MODEL_FACETS[f]];
+		uint32_t n = c->nvals - c->start[i];
+
+		rec[f] = (uint16_t)n;
+		if (n > 0)
+			memcpy(v, c->vals + c->start[i], n * sizeof(*v));
+		v += n;
+		c->nvals = c->start[i];
+	}
+	*v++ = m->home_gm[i];
+	*v++ = 0;                       /* name rank: set_facet_ranks() */
+	*v++ = 0;
+	fr->nvals = (uint32_t)(v - fr->vals);
+	return 0;
+}
+
+/* Writes every listing's name rank into its facet record. */
+static void
+set_facet_ranks(struct model *m)
+{
+	for (uint32_t i = 0; i < m->n; i++) {
+		uint16_t *rec = m->facets.vals + m->facets.start[i];
+		uint16_t *tail = rec + MODEL_NFACETS;
+
+		for (int f = 0; f < MODEL_NFACETS; f++)
+			tail += rec[f];
+		tail[1] = (uint16_t)(m->name_rank[i] & 0xFFFF);
+		tail[2] = (uint16_t)(m->name_rank[i] >> 16);
+	}
+}
+
 static int
 alloc_arrays(struct model *m)
 {
@@ -297,9 +385,13 @@ alloc_arrays(struct model *m)
 	m->norm = calloc(m->n + 1, sizeof(float));
 	if (!m->active || !m->name_rank || !m->home_gm || !m->fresh || !m->norm)
 		return -1;
-	for (int d = 0; d < D_COUNT; d++)
+	for (int d = 0; d < D_COUNT; d++) {
 		if ((m->dim[d].start = calloc(m->n + 1, sizeof(uint32_t))) == NULL)
 			return -1;
+		m->facet_pos[d] = (int8_t)facet_index((enum dim_id)d);
+	}
+	if ((m->facets.start = calloc(m->n + 1, sizeof(uint32_t))) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -364,7 +456,8 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 	while ((astep = sqlite3_step(a)) == SQLITE_ROW) {
 		if (i >= m->n || sqlite3_column_int64(a, 0) != (sqlite3_int64)i + 1)
 			goto fail;
-		if (begin_row(m, i, a) != 0 || add_values(m, i, a) != 0)
+		if (begin_row(m, i, a) != 0 || add_values(m, i, a) != 0 ||
+		    append_facet_rec(m, i) != 0)
 			goto fail;
 		m->fresh[i] = freshness(a, 9);
 		m->norm[i] = (float)sqlite3_column_int64(a, 10);
@@ -381,6 +474,9 @@ load_listings(struct model *m, sqlite3 *db, struct rank_item *items,
 		goto fail;
 	for (int d = 0; d < D_COUNT; d++)
 		m->dim[d].start[m->n] = m->dim[d].nvals;
+	m->facets.start[m->n] = m->facets.nvals;
+	for (int f = 0; f < MODEL_NFACETS; f++)  /* empty: all moved out */
+		csr_free(&m->dim[MODEL_FACETS[f]]);
 	rc = 0;
 fail:
 	if (rc != 0)
@@ -422,65 +518,6 @@ count_listings(sqlite3 *db, uint32_t *n)
 	return rc;
 }
 
-/* Index of d in MODEL_FACETS, or -1. */
-static int
-facet_index(enum dim_id d)
-{
-	for (int f = 0; f < MODEL_NFACETS; f++)
-		if (MODEL_FACETS[f] == d)
-			return f;
-	return -1;
-}
-
-static uint32_t
-csr_count(const struct csr *c, uint32_t i)
-{
-	return c->start[i + 1] - c->start[i];
-}
-
-/* Moves the facet dimensions' values into one record per listing
- * (struct facet_rows) and frees their CSRs. Returns 0 or -1 (ENOMEM). */
-static int
-pack_facets(struct model *m)
-{
-	struct facet_rows *fr = &m->facets;
-	uint64_t total = 0;
-
-	for (int f = 0; f < MODEL_NFACETS; f++)
-		total += m->dim[MODEL_FACETS[f]].nvals;
-	total += (uint64_t)m->n * (MODEL_NFACETS + FACET_REC_EXTRA);
-	if (total >= UINT32_MAX ||
-	    (fr->start = calloc(m->n + 1, sizeof(*fr->start))) == NULL ||
-	    (fr->vals = malloc((size_t)(total + 1) * sizeof(*fr->vals))) == NULL)
-		return -1;
-	for (uint32_t i = 0; i < m->n; i++) {
-		uint16_t *rec = fr->vals + fr->nvals, *v = rec + MODEL_NFACETS;
-
-		fr->start[i] = fr->nvals;
-		for (int f = 0; f < MODEL_NFACETS; f++) {
-			const struct csr *c = &m->dim[MODEL_FACETS[f]];
-			uint32_t n = csr_count(c, i);
-
-			if (n > UINT16_MAX)
-				return -1;
-			rec[f] = (uint16_t)n;
-			if (n > 0)
-				memcpy(v, c->vals + c->start[i], n * sizeof(*v));
-			v += n;
-		}
-		*v++ = m->home_gm[i];
-		*v++ = (uint16_t)(m->name_rank[i] & 0xFFFF);
-		*v++ = (uint16_t)(m->name_rank[i] >> 16);
-		fr->nvals = (uint32_t)(v - fr->vals);
-	}
-	fr->start[m->n] = fr->nvals;
-	for (int f = 0; f < MODEL_NFACETS; f++)
-		csr_free(&m->dim[MODEL_FACETS[f]]);
-	for (int d = 0; d < D_COUNT; d++)
-		m->facet_pos[d] = (int8_t)facet_index((enum dim_id)d);
-	return 0;
-}
-
 int
 model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 {
@@ -505,10 +542,7 @@ model_load(struct model *m, sqlite3 *db, char *err, size_t errlen)
 	qsort(items, m->n, sizeof(*items), rank_cmp);
 	for (uint32_t r = 0; r < m->n; r++)
 		m->name_rank[items[r].idx] = r;
-	if (pack_facets(m) != 0) {
-		snprintf(err, errlen, "geen geheugen voor de facetten");
-		goto fail;
-	}
+	set_facet_ranks(m);
 	rc = 0;
 fail:
 	if (items != NULL) {

@@ -56,7 +56,7 @@ extern const enum dim_id MODEL_FACETS[MODEL_NFACETS];
 struct facet_rows {
 	uint32_t *start;   /* n + 1 entries */
 	uint16_t *vals;
-	uint32_t nvals;
+	uint32_t nvals, cap;
 };
 #define FACET_REC_EXTRA 3    /* home gemeente, name rank (two halves) */
 
