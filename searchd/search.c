@@ -478,11 +478,11 @@ count_facet(const struct model *m, enum dim_id d, uint32_t i, uint32_t *cnt,
 		citywide[m->home_gm[i]]++;
 }
 
+#define FACET_PREFETCH 8   /* hits ahead whose facet record is fetched */
+
 /* count_facet() for every facet at once, from the listing's facet
  * record (model.h); returns the listing's name rank, which the record
  * holds too. */
-#define FACET_PREFETCH 8   /* hits ahead whose facet record is fetched */
-
 static uint32_t
 count_all_facets(const struct model *m, uint32_t i, uint32_t *const *facet,
                  uint32_t *citywide)
