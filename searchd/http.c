@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -535,8 +536,12 @@ http_stop(struct http_server *s)
 	if (s == NULL)
 		return;
 	lsock = MHD_quiesce_daemon(s->daemon);
+	/* New connections are refused from here on. The socket itself is
+	 * closed only after MHD_stop_daemon(): the pool's threads drop it
+	 * from their epoll sets when they see the quiesce, and closing it
+	 * before that raced with them (found by ThreadSanitizer). */
 	if (lsock != MHD_INVALID_SOCKET)
-		close(lsock);
+		shutdown(lsock, SHUT_RDWR);
 	/* Idle for 200 ms in a row: connections accepted just before the
 	 * listening socket closed have had time to send their request. */
 	for (int i = 0, idle = 0; i < 500 && idle < 20; i++) {
@@ -547,6 +552,8 @@ http_stop(struct http_server *s)
 			idle++;
 	}
 	MHD_stop_daemon(s->daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 	cache_free(s->cache);
 	free(s);
 }
