@@ -20,14 +20,20 @@
 /* Rows per statement. */
 #define BATCH_INSERT_ROWS 64
 
-/* Binds row `row` to the statement's parameters first .. first+nparams-1. */
+/* Binds row `row` to the statement's parameters from `first` on, as many
+ * as the row's placeholder group has. */
 typedef void (*batch_bind_fn)(void *ctx, sqlite3_stmt *st, int first,
                               size_t row);
 
 /* Inserts rows 0 .. nrows-1: head is "INSERT INTO t (a, b) VALUES ", row
- * the placeholder group "(?,?)" with nparams parameters. Returns 0, or -1
- * with the error in db. */
+ * the placeholder group, e.g. "(?,?)". Returns 0, or -1 with the error in
+ * db. */
 int batch_insert(sqlite3 *db, const char *head, const char *row,
-                 int nparams, size_t nrows, batch_bind_fn bind, void *ctx);
+                 size_t nrows, batch_bind_fn bind, void *ctx);
+
+/* Runs a prepared INSERT (or any statement without rows) once, then
+ * resets it and clears its bindings. Returns 0, or -1 with the error in
+ * the statement's db. The indexer's single-row inserts use it too. */
+int batch_step(sqlite3_stmt *st);
 
 #endif

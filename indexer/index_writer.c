@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "batch_insert.h"
 #include "index_format.h"
 #include "publish.h"
 #include "nl_tokenizer.h"
@@ -174,23 +175,13 @@ bind_int_opt(sqlite3_stmt *st, int i, int v)
 
 /* Runs a fully bound statement once and resets it. */
 static int
-step_reset(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
 put_meta(struct index_writer *w, const char *key, const char *value)
 {
 	sqlite3_stmt *st = w->st[ST_META];
 
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
-	return step_reset(st);
+	return batch_step(st);
 }
 
 static int
@@ -209,7 +200,7 @@ put_vocab_table(sqlite3 *db, const char *table,
 		bind_text(st, 1, e[i].code);
 		bind_text(st, 2, e[i].naam);
 		bind_text(st, 3, e[i].omschrijving);
-		if (step_reset(st) != 0)
+		if (batch_step(st) != 0)
 			goto fail;
 	}
 	rc = 0;
@@ -237,7 +228,7 @@ put_vocab(struct index_writer *w, const struct vocab *v)
 		bind_text(st, 2, g->naam);
 		bind_text(st, 3, g->regio);
 		bind_text(st, 4, g->provincie);
-		if (step_reset(st) != 0)
+		if (batch_step(st) != 0)
 			goto fail;
 	}
 	rc = 0;
@@ -350,7 +341,7 @@ put_talen(struct index_writer *w, const struct listing *l)
 			continue;
 		}
 		bind_text(st, 1, code);
-		if (step_reset(st) != 0)
+		if (batch_step(st) != 0)
 			return -1;
 	}
 	return 0;
@@ -375,7 +366,7 @@ put_wijken(struct index_writer *w, const struct listing *l)
 		bind_text(sw, 1, wr->code);
 		bind_text(sw, 2, wr->naam);
 		bind_text(sw, 3, gm);
-		if (step_reset(sw) != 0)
+		if (batch_step(sw) != 0)
 			return -1;
 	}
 	return 0;
@@ -499,7 +490,7 @@ put_fts(struct index_writer *w, sqlite3_int64 rowid,
 	sqlite3_bind_int64(st, 1, rowid);
 	for (int i = 0; i < SK_FIELD_COUNT; i++)
 		bind_text(st, i + 2, ff->f[i]);
-	return step_reset(st);
+	return batch_step(st);
 }
 
 static int
@@ -552,7 +543,7 @@ put_aanbod(struct index_writer *w, const struct listing *l,
 		bind_text(st, i++, p->packed.codes[k]);
 	bind_text(st, i++, p->packed.trefwoorden);
 	bind_text(st, i++, p->packed.tijdsloten);
-	return step_reset(st);
+	return batch_step(st);
 }
 
 /* Keeps the surface word of a token (not the colocated joins) at

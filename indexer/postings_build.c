@@ -337,9 +337,9 @@ postings_build_write(struct postings_build *pb, sqlite3 *db, char *err,
 		return -1;
 	}
 	if (batch_insert(db, "INSERT INTO term (token, df, id) VALUES ",
-	    "(?,?,?)", 3, pb->nterms, bind_term, pb) != 0 ||
+	    "(?,?,?)", pb->nterms, bind_term, pb) != 0 ||
 	    batch_insert(db, "INSERT INTO posting (id, docs) VALUES ",
-	    "(?,?)", 2, pb->nterms, bind_posting, pb) != 0) {
+	    "(?,?)", pb->nterms, bind_posting, pb) != 0) {
 		snprintf(err, errlen, "termen opslaan mislukt: %s",
 		    sqlite3_errmsg(db));
 		return -1;

@@ -151,7 +151,7 @@ word_count_write(struct word_count *wc, sqlite3 *db)
 {
 	word_count_sort(wc);
 	return batch_insert(db, "INSERT INTO woord (sleutel, woord, aantal) "
-	    "VALUES ", "(?,?,?)", 3, wc->n, bind_word, wc);
+	    "VALUES ", "(?,?,?)", wc->n, bind_word, wc);
 }
 
 struct word_count *

@@ -153,7 +153,7 @@ Test(sorted_write, batch_insert_writes_every_row_once)
 		cr_assert_eq(sqlite3_exec(db, "CREATE TABLE sq (k INTEGER PRIMARY "
 		    "KEY, v INTEGER)", NULL, NULL, NULL), SQLITE_OK);
 		cr_assert_eq(batch_insert(db, "INSERT INTO sq (k, v) VALUES ",
-		    "(?,?)", 2, n, bind_square, NULL), 0, "%s",
+		    "(?,?)", n, bind_square, NULL), 0, "%s",
 		    sqlite3_errmsg(db));
 		cr_expect_eq(query_long(db, "SELECT count(*) FROM sq", NULL),
 		    (long)n, "%zu rows", n);
@@ -165,7 +165,7 @@ Test(sorted_write, batch_insert_writes_every_row_once)
 		/* a second run collides with every key: an error, reported */
 		if (n > 0)
 			cr_expect_eq(batch_insert(db, "INSERT INTO sq (k, v) VALUES ",
-			    "(?,?)", 2, n, bind_square, NULL), -1);
+			    "(?,?)", n, bind_square, NULL), -1);
 		sqlite3_close(db);
 	}
 }
