@@ -419,7 +419,6 @@ label_len(const char *s)
 	return s != NULL ? strlen(s) : 0;
 }
 
-
 /* The labels column: name and description of each thema and doelgroep,
  * joined by " ; ". Caller frees. */
 static char *
@@ -723,10 +722,7 @@ index_writer_add(struct index_writer *w, const struct listing *l,
 		return -1;
 	}
 	rc = store_fields(w, l, &p, err, errlen);
-	free(p.kw);
-	free(p.labels);
-	packed_values_free(&p.packed);
-	token_log_free(&p.log);
+	prepared_listing_free(&p);      /* p.l is empty: l is the caller's */
 	return rc;
 }
 
