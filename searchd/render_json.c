@@ -411,9 +411,12 @@ static int
 detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
               json_t *o)
 {
-	static const char *const KEYS[] = {
-		"themas", "doelgroepen", "trefwoorden", "wijken", "werkgebied",
-		"toegankelijkheid", "talen",
+	/* in the order of SQL_VALUES (store.c); the keywords are free text,
+	 * kept as a JSON array, the rest codes joined by spaces */
+	static const struct { const char *key; int json; } COLS[] = {
+		{ "themas", 0 }, { "doelgroepen", 0 }, { "trefwoorden", 1 },
+		{ "wijken", 0 }, { "werkgebied", 0 }, { "toegankelijkheid", 0 },
+		{ "talen", 0 },
 	};
 	sqlite3_stmt *st = c->values;
 	int rc = -1;
@@ -421,12 +424,12 @@ detail_values(const struct model *m, struct conn *c, sqlite3_int64 rowid,
 	sqlite3_bind_int64(st, 1, rowid);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto fail;
-	for (int k = 0; k < (int)(sizeof(KEYS) / sizeof(KEYS[0])); k++) {
-		json_t *v = k == 2 ? keyword_list(st, k) :
+	for (int k = 0; k < (int)(sizeof(COLS) / sizeof(COLS[0])); k++) {
+		json_t *v = COLS[k].json ? keyword_list(st, k) :
 		    split_codes((const char *)sqlite3_column_text(st, k));
 		if (v == NULL)
 			goto fail;
-		json_object_set_new(o, KEYS[k], v);
+		json_object_set_new(o, COLS[k].key, v);
 	}
 	json_object_set_new(o, "wijkNamen",
 	    wijk_names(m, json_object_get(o, "wijken")));
