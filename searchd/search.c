@@ -18,16 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-
-static int
-is_facet(enum dim_id d)
-{
-	for (int i = 0; i < MODEL_NFACETS; i++)
-		if (MODEL_FACETS[i] == d)
-			return 1;
-	return 0;
-}
-
 /* ---- the free text ------------------------------------------------------ */
 
 int
@@ -614,7 +604,7 @@ search_run(const struct model *m, struct conn *c, const struct search_req *r,
 			cand.v[kept++] = h;
 		} else if ((fails & (fails - 1)) == 0) {
 			enum dim_id d = (enum dim_id)__builtin_ctz(fails);
-			if (is_facet(d))
+			if (m->facet_pos[d] >= 0)     /* a facet dimension */
 				count_facet(m, d, h.idx, res->facet[d], citywide);
 		}
 	}
