@@ -100,6 +100,14 @@ parse_options(int argc, char **argv, struct options *o)
 		fputs("indexer: --index PAD ontbreekt\n", stderr);
 		return -1;
 	}
+	if (o->index_path != NULL && o->index_path[0] == '\0') {
+		fputs("indexer: --index PAD is leeg\n", stderr);
+		return -1;
+	}
+	if (o->vocab_dir != NULL && o->vocab_dir[0] == '\0') {
+		fputs("indexer: --vocab MAP is leeg\n", stderr);
+		return -1;
+	}
 	return 0;
 }
 

@@ -39,23 +39,42 @@ split_path(const char *index_path, char **dir, char **base)
 	return 0;
 }
 
-static int
-has_suffix(const char *s, const char *suffix)
+/* Skips a run of at least one digit at s; returns the end, or NULL. */
+static const char *
+skip_digits(const char *s)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	const char *p = s;
 
-	return n >= m && strcmp(s + n - m, suffix) == 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > s ? p : NULL;
 }
 
-/* For a name BASE.<time>-<pid>.<ext>, returns the pid, or -1. */
-static long
-name_pid(const char *name, size_t baselen)
+/*
+ * Reads a name of this index's own files, exactly BASE.<time>-<pid>.EXT
+ * with EXT gen, tmp or lnk (the names publish_prepare() and
+ * publish_commit() make). Returns 'g' for .gen, 't' for .tmp and .lnk,
+ * or 0 for every other name: another index whose name starts with BASE.
+ * ("kaart.test" beside "kaart") is never taken for ours. *pid gets the
+ * pid in the name.
+ */
+static int
+own_file_kind(const char *name, const char *base, long *pid)
 {
-	const char *p = name + baselen + 1, *dash = strchr(p, '-');
+	size_t blen = strlen(base);
+	const char *p = name + blen, *dash;
 
-	if (dash == NULL)
-		return -1;
-	return strtol(dash + 1, NULL, 10);
+	if (strncmp(name, base, blen) != 0 || *p != '.')
+		return 0;
+	if ((dash = skip_digits(p + 1)) == NULL || *dash != '-' ||
+	    (p = skip_digits(dash + 1)) == NULL || *p != '.')
+		return 0;
+	*pid = strtol(dash + 1, NULL, 10);
+	if (strcmp(p, ".gen") == 0)
+		return 'g';
+	if (strcmp(p, ".tmp") == 0 || strcmp(p, ".lnk") == 0)
+		return 't';
+	return 0;
 }
 
 /* Name of the file the link at index_path points to (malloc'd base
@@ -88,29 +107,25 @@ clean_dir(const char *dir, const char *base, const char *keep1,
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t blen = strlen(base);
 	char path[4096];
 
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		const char *n = e->d_name;
-		int is_gen = has_suffix(n, ".gen");
-		int is_tmp = has_suffix(n, ".tmp") || has_suffix(n, ".lnk");
-		long pid;
+		long pid = -1;
+		int kind = own_file_kind(n, base, &pid);
 
-		if (strncmp(n, base, blen) != 0 || n[blen] != '.' ||
-		    (!is_gen && !is_tmp))
-			continue;
-		pid = name_pid(n, blen);
-		if (is_tmp) {
+		if (kind == 't') {
 			if (pid <= 0 || pid == (long)getpid() ||
 			    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 				continue;
-		} else {
+		} else if (kind == 'g') {
 			if (!remove_old_gens || (keep1 && strcmp(n, keep1) == 0) ||
 			    (keep2 && strcmp(n, keep2) == 0))
 				continue;
+		} else {
+			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, n);
 		unlink(path);
@@ -180,7 +195,7 @@ publish_commit(const char *index_path, const char *tmp_path,
 {
 	char *dir = NULL, *base = NULL, *lnk = NULL, *gen_copy = NULL;
 	char *previous = link_target(index_path);
-	int rc = -1;
+	int rc = -1, renamed = 0;
 
 	if (split_path(index_path, &dir, &base) != 0 ||
 	    (gen_copy = strdup(gen_path)) == NULL ||
@@ -195,6 +210,7 @@ publish_commit(const char *index_path, const char *tmp_path,
 		    strerror(errno));
 		goto fail;
 	}
+	renamed = 1;
 	unlink(lnk);
 	/* A relative link, so the directory can be moved as a whole. */
 	if (symlink(basename(gen_copy), lnk) != 0) {
@@ -212,6 +228,8 @@ publish_commit(const char *index_path, const char *tmp_path,
 	clean_dir(dir, base, basename(gen_copy), previous, 1);
 	rc = 0;
 fail:
+	if (rc != 0 && renamed)
+		unlink(gen_path);      /* never linked: nobody reads it */
 	free(previous);
 	free(gen_copy);
 	free(lnk);

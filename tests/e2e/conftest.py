@@ -173,7 +173,8 @@ def snapshot(path):
 def gen_files(path):
     d = os.path.dirname(os.path.abspath(path))
     base = os.path.basename(path)
-    return sorted(f for f in os.listdir(d) if f.startswith(base + ".") and f.endswith(".gen"))
+    own = re.compile(re.escape(base) + r"\.[0-9]+-[0-9]+\.gen\Z")
+    return sorted(f for f in os.listdir(d) if own.match(f))
 
 
 # ---------------------------------------------------------------- HTTP

@@ -59,6 +59,7 @@ def check_published(path):
     ["fixtures/corpus/eemland.xml"],                  # files but no --index / --check
     ["--bogus", "--index", "{tmp}/idx.db", "fixtures/corpus/eemland.xml"],
     ["--index", "{tmp}/idx.db", "--frobnicate", "fixtures/corpus/eemland.xml"],
+    ["--index", "", "fixtures/corpus/eemland.xml"],   # empty PATH
 ])
 def test_bad_command_line_exits_64(args, tmp_path):
     args = [a.format(tmp=tmp_path) for a in args]
@@ -189,6 +190,28 @@ def test_publish_is_a_symlink_to_a_generation(tmp_path):
     t2 = check_published(idx)
     assert t1 != t2, "a new run must publish a new generation file, not rewrite the old one"
     assert gen_files(idx), "no PATH.<x>.gen files"
+
+
+def test_publishing_leaves_other_indexes_in_the_folder_alone(tmp_path):
+    """Old generations of PATH are removed, but only PATH's own: an index whose
+    name starts with PATH's name ("kaart.test" beside "kaart") and other files
+    named like generations keep working."""
+    other = str(tmp_path / "kaart.test")
+    assert run_indexer("--index", other, HANDMADE[0]).rc == 0
+    other_gen = check_published(other)
+    user_file = tmp_path / "kaart.kopie.gen"
+    user_file.write_bytes(b"van de beheerder")
+    idx = str(tmp_path / "kaart")
+    for _ in range(3):      # the third run removes the first generation
+        assert run_indexer("--index", idx, *CORPUS).rc == 0
+    assert len(gen_files(idx)) == 2, sorted(os.listdir(tmp_path))
+    assert check_published(other) == other_gen, "the other index lost its generation"
+    assert user_file.read_bytes() == b"van de beheerder"
+    db = sqlite3.connect("file:%s?mode=ro" % other, uri=True)
+    try:
+        assert db.execute("SELECT count(*) FROM aanbod").fetchone()[0] > 0
+    finally:
+        db.close()
 
 
 def test_run_replaces_never_merges(tmp_path):
