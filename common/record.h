@@ -19,7 +19,10 @@
 struct raw_block;
 
 struct raw_field {
-	char *name;   /* field name as in the spec table, e.g. "thema" */
+	char *name;   /* field name as in the spec table, e.g. "thema"; or, for
+	               * an unknown XML element, its name in angle brackets
+	               * ("<foo>", value ""): the builder warns about it when
+	               * the listing is imported */
 	char *value;  /* UTF-8 text, XML entities already decoded; for an XML
 	               * <wijk code="C">N</wijk> the value is "C=N" so both
 	               * readers give wijk in the CSV form "CODE=Naam" */

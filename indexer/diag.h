@@ -9,6 +9,8 @@
  *   FILE:LINE: warning: reason               a warning on the file
  *   FILE:LINE: error: reason                 a rejected file
  * Reasons are Dutch (B1). When the id is unknown, "id=?" is written.
+ * Control characters in ids and reasons are written as a space (tab,
+ * line breaks) or "?", so that every message is one line.
  * The counters feed the closing line "read N, imported N, skipped N,
  * warnings N". diag owns nothing on the heap.
  */

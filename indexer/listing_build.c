@@ -32,7 +32,9 @@
 #define TRY(expr) do { int rc_ = (expr); if (rc_ != 0) return rc_; } while (0)
 
 /* Values are shown in messages shortened to this many characters. */
-#define SHOW_CHARS 60
+/* Characters of a value shown in a message: the longest valid id (64), so
+ * that an id is never cut, while a 20 000-character text is. */
+#define SHOW_CHARS 64
 
 /* Lists of the listing that must not hold duplicates; each gets a hash
  * set once it grows long, so hostile records stay linear. */
@@ -1031,6 +1033,21 @@ remember(struct build_ctx *c)
 	return 0;
 }
 
+/* Keeps a warning for each unknown XML element of the record (fields
+ * named "<name>", see record.h). Returns 0, or -1 on ENOMEM. */
+static int
+warn_unknown_elements(struct build_ctx *c)
+{
+	const struct raw_record *r = c->rec;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].name[0] == '<' &&
+		    warn(c, "onbekend element %s genegeerd (regel %ld)",
+		    r->fields[i].name, r->fields[i].line) != 0)
+			return -1;
+	return 0;
+}
+
 /* The id to print before a message: as read, made printable; NULL
  * when there is none. */
 static const char *
@@ -1075,7 +1092,7 @@ listing_build(struct build_ctx *c, const struct raw_record *rec,
 	id = shown_id(c, rec);
 	if (rec->error != NULL)
 		rc = skip(c, "%s", rec->error);
-	else
+	else if ((rc = warn_unknown_elements(c)) == 0)
 		rc = build_fields(c);
 	if (rc == 0)
 		rc = remember(c) < 0 ? -1 : 1;

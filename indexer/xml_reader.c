@@ -1070,10 +1070,13 @@ read_child(struct xr *x, const struct node *el)
 		return skip_element(x, el);
 	}
 	if (def == NULL || strcmp(def->name, "id") == 0) {
-		diag_warn(x->d, x->name, x->rec.line,
-		    x->rec.id != NULL ? x->rec.id : "",
-		    "onbekend element <%.*s> genegeerd (regel %ld)",
-		    shown(el->name), el->name, el->line);
+		/* the builder warns when the listing is imported */
+		char mark[NAME_SHOWN + 3];
+
+		snprintf(mark, sizeof(mark), "<%.*s>", shown(el->name),
+		    el->name);
+		if (raw_record_add(&x->rec, mark, "", el->line) != 0)
+			return reject_nomem(x);
 		return skip_element(x, el);
 	}
 	if ((rc = read_value(x, el, def)) != 0)

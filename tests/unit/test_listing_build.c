@@ -551,7 +551,7 @@ Test(listing_build, required_fields_missing_or_empty)
 Test(listing_build, id_pattern_and_length)
 {
 	struct raw_record r;
-	char *longid = repeat("a", 65);
+	char *longid = repeat("a", 65), *maxid = repeat("b", 64);
 	char want[512];
 
 	xml_rec(&r, "amf 1");
@@ -564,15 +564,23 @@ Test(listing_build, id_pattern_and_length)
 	    "alleen letters, cijfers en . _ : - bevatten\n");
 	xml_rec(&r, longid);
 	required_but(&r, NULL);
-	/* the id before the message is shortened to 59 characters + "…" */
-	snprintf(want, sizeof(want), "t.xml:10: id=%.59s\xE2\x80\xA6: veld id is "
+	/* an id too long is shortened to 63 characters + "…" */
+	snprintf(want, sizeof(want), "t.xml:10: id=%.63s\xE2\x80\xA6: veld id is "
 	    "te lang: 65 tekens, maximaal 64\n", longid);
+	expect_skip(&r, want);
+	/* a valid id of the longest length is shown in full */
+	xml_rec(&r, maxid);
+	required_but(&r, "soort");
+	put(&r, "soort", "zorg");
+	snprintf(want, sizeof(want), "t.xml:10: id=%s: onbekende soort "
+	    "\"zorg\"\n", maxid);
 	expect_skip(&r, want);
 	xml_rec(&r, "a\nb");
 	required_but(&r, NULL);
 	expect_skip(&r, "t.xml:10: id=a b: id \"a b\" mag alleen letters, "
 	    "cijfers en . _ : - bevatten\n");
 	free(longid);
+	free(maxid);
 }
 
 Test(listing_build, unknown_code_values)
@@ -813,7 +821,7 @@ Test(listing_build, bad_values_are_shortened_and_cleaned)
 {
 	char *s = repeat("x", 100), want[256];
 
-	snprintf(want, sizeof(want), "onbekende soort \"%.59s\xE2\x80\xA6\"", s);
+	snprintf(want, sizeof(want), "onbekende soort \"%.63s\xE2\x80\xA6\"", s);
 	struct raw_record r;
 
 	xml_rec(&r, "t-1");
@@ -825,8 +833,8 @@ Test(listing_build, bad_values_are_shortened_and_cleaned)
 	expect_skip(&r, line);
 	free(s);
 
-	/* exactly 60 characters are not cut */
-	s = repeat("\xC3\xA9", 60);
+	/* exactly 64 characters are not cut */
+	s = repeat("\xC3\xA9", 64);
 	xml_rec(&r, "t-1");
 	put(&r, "soort", s);
 	required_but(&r, "soort");
@@ -1110,6 +1118,43 @@ Test(listing_build, warnings_counted_and_id_in_prefix)
 	cr_assert_eq(D.warnings, 3);
 	cr_assert_eq(D.read, 1);
 	listing_free(&l);
+}
+
+/* The XML reader puts an unknown element in the record as "<name>"; the
+ * builder warns about it only for a listing it imports. */
+Test(listing_build, unknown_elements_warn_only_when_imported)
+{
+	struct raw_record r;
+	struct listing l;
+
+	xml_with(&r, "<xyz>", "");
+	expect_ok(&r, &l, "t.xml:10: id=t-1: warning: onbekend element <xyz> "
+	    "genegeerd (regel 11)\n");
+	cr_assert_eq(D.warnings, 1);
+	cr_assert_str_eq(l.naam, "Koffieochtend");
+	listing_free(&l);
+
+	xml_rec(&r, "t-2");
+	put(&r, "<xyz>", "");
+	required_but(&r, "soort");
+	put(&r, "soort", "zorg");
+	expect_skip(&r, "t.xml:10: id=t-2: onbekende soort \"zorg\"\n");
+	cr_assert_eq(D.warnings, 1);
+}
+
+/* Control characters never reach the terminal or split a message: diag
+ * replaces them, whatever the caller passes (ids, names of CSV columns). */
+Test(listing_build, control_characters_in_messages_are_replaced)
+{
+	diag_skip(&D, "t.xml", 3, "a\x1b[2Jb", "onbekende soort \"%s\"",
+	    "x\x1b]0;y\x07\nz\x7f");
+	cr_assert_str_eq(output(), "t.xml:3: id=a?[2Jb: onbekende soort "
+	    "\"x?]0;y? z?\"\n");
+	diag_warn(&D, "t.csv", 1, NULL, "onbekende kolom \"%s\"", "foo\r\nbar");
+	cr_assert_str_eq(output(), "t.csv:1: warning: onbekende kolom "
+	    "\"foo  bar\"\n");
+	cr_assert_eq(D.skipped, 1);
+	cr_assert_eq(D.warnings, 1);
 }
 
 Test(listing_build, many_values_stay_fast, .timeout = 20)
