@@ -391,8 +391,11 @@ cp1252_field(struct csv_reader *r, const unsigned char *s, size_t n,
 	return w;
 }
 
-/* Leaves a valid UTF-8 record as it is, and converts any other record from
- * windows-1252. Returns 0, or -1 on ENOMEM. */
+/* Leaves a valid UTF-8 record as it is. In any other record, each field
+ * that is not valid UTF-8 is converted from windows-1252 and the others
+ * are kept: one windows-1252 byte in a field (a spreadsheet that mixed
+ * encodings) must not garble the UTF-8 text of the next. Returns 0, or -1
+ * on ENOMEM. */
 static int
 decode_record(struct csv_reader *r)
 {
@@ -410,8 +413,15 @@ decode_record(struct csv_reader *r)
 	}
 	for (size_t i = 0; i < r->nf; i++) {
 		struct fld *f = &r->f[i];
+		const unsigned char *src = r->text + f->off;
 		size_t off = o;
-		o += cp1252_field(r, r->text + f->off, f->len, r->conv + o);
+
+		if (utf8_valid((const char *)src, f->len)) {
+			memcpy(r->conv + o, src, f->len);
+			o += f->len;
+		} else {
+			o += cp1252_field(r, src, f->len, r->conv + o);
+		}
 		r->conv[o++] = '\0';
 		f->off = off;
 		f->len = o - 1 - off;

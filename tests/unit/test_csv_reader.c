@@ -801,6 +801,23 @@ Test(csv_reader, invalid_utf8_forms_fall_back)
 	run_done(&t);
 }
 
+Test(csv_reader, utf8_kept_per_field)
+{
+	struct run t = { 0 };
+
+	/* a row where one field is windows-1252 and the others UTF-8: only
+	 * that field is converted */
+	run_mem(&t, "id;naam;samenvatting\nm1;Caf\xC3\xA9;Caf\xE9 \x80 2\n");
+	cr_assert_eq(t.rc, 0);
+	cr_assert_eq(t.n, 1);
+	cr_assert_null(t.r[0].error);
+	cr_assert_str_eq(val(&t.r[0], "naam"), "Caf\xC3\xA9");
+	cr_assert_str_eq(val(&t.r[0], "samenvatting"),
+	                 "Caf\xC3\xA9 \xE2\x82\xAC 2");
+	cr_assert_str_eq(val(&t.r[0], "id"), "m1");
+	run_done(&t);
+}
+
 Test(csv_reader, windows1252_undefined_byte_breaks_row)
 {
 	struct run t = { 0 };
