@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "textutil.h"
 
 /* Defined in builtin_data.c (assembly .incbin of schema/). */
@@ -522,11 +524,44 @@ vocab_free(struct vocab *v)
 
 /* ---- lookups ------------------------------------------------------------ */
 
-/* 1 when the NUL-ended word equals s[0..n) ignoring ASCII case. */
+/* Lower case of the character at s[0..n) in *cp; returns its size, or 0
+ * for an invalid sequence. */
+static size_t
+lower_char(const char *s, size_t n, utf8proc_int32_t *cp)
+{
+	unsigned char c = (unsigned char)*s;
+	utf8proc_ssize_t k;
+
+	if (c < 0x80) {
+		*cp = c >= 'A' && c <= 'Z' ? c + 32 : c;
+		return 1;
+	}
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+	    cp);
+	if (k <= 0)
+		return 0;
+	*cp = utf8proc_tolower(*cp);
+	return (size_t)k;
+}
+
+/* 1 when the NUL-ended word equals s[0..n) ignoring case, also of
+ * letters outside ASCII ("CLIËNTONDERSTEUNING" is "cliëntondersteuning"). */
 static int
 same_word(const char *word, const char *s, size_t n)
 {
-	return strlen(word) == n && ascii_ncasecmp(word, s, n) == 0;
+	size_t wn = strlen(word), i = 0, j = 0;
+
+	while (i < wn && j < n) {
+		utf8proc_int32_t a, b;
+		size_t ka = lower_char(word + i, wn - i, &a);
+		size_t kb = lower_char(s + j, n - j, &b);
+
+		if (ka == 0 || kb == 0 || a != b)
+			return 0;
+		i += ka;
+		j += kb;
+	}
+	return i == wn && j == n;
 }
 
 static const struct vocab_entry *

@@ -66,6 +66,15 @@ Test(vocab, lookups_by_code_or_naam)
 	cr_assert_str_eq(vocab_thema(&v, "ontmoeten EN samen doen")->code,
 	    "ontmoeting");
 	cr_assert_str_eq(vocab_thema(&v, "Bewegen en sport")->code, "bewegen");
+	/* case-insensitive also outside ASCII */
+	cr_assert_str_eq(vocab_thema(&v, "INFORMATIE, ADVIES EN "
+	    "CLI\xC3\x8BNTONDERSTEUNING")->code, "informatie");
+	cr_assert_str_eq(vocab_thema(&v, "Informatie, advies en "
+	    "cli\xC3\xABntondersteuning")->code, "informatie");
+	cr_assert_null(vocab_thema(&v, "Informatie, advies en "
+	    "clientondersteuning"), "case, not accents, is ignored");
+	cr_assert_null(vocab_thema(&v, "Informatie, advies en "
+	    "cli\xC3ntondersteuning"), "an invalid byte matches nothing");
 	cr_assert_null(vocab_thema(&v, "zwemmen"));
 	cr_assert_null(vocab_thema(&v, ""));
 	cr_assert_null(vocab_thema(&v, "ontmoet"));
