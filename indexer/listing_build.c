@@ -16,6 +16,7 @@
  */
 #include "listing_build.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -242,63 +243,65 @@ def_index(const struct build_ctx *c, const char *name)
 
 /* ---- values ------------------------------------------------------------- */
 
-/* Skips the record when s[0..n) is no valid UTF-8 or holds a control
- * character other than tab and line breaks (C0, DEL, C1). */
+/* Skips the record when s[0..n) is no valid UTF-8 (the readers decode
+ * every file, so this guards against a reader bug). */
 static int
 check_text(struct build_ctx *c, const char *field, const char *s, size_t n)
 {
-	size_t i = 0;
 	char *tmp;
 	int rc;
 
-	while (i < n) {
-		uint32_t cp;
-		size_t len;
-
-		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
-			i++;            /* printable ASCII: most of any text */
-			continue;
-		}
-		len = utf8_decode(s + i, n - i, &cp);
-		if (len == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' &&
-		    cp != '\r') || (cp >= 0x7F && cp <= 0x9F)) {
-			tmp = strndup(s, n);
-			if (tmp == NULL)
-				return -1;
-			if (len == 0)
-				rc = skip(c, "veld %s is geen geldige UTF-8-tekst: "
-				    "\"%s\"", field, show(c, 1, tmp));
-			else
-				rc = skip(c, "veld %s bevat een verboden teken "
-				    "(U+%04X): \"%s\"", field, (unsigned)cp,
-				    show(c, 1, tmp));
-			free(tmp);
-			return rc;
-		}
-		i += len;
-	}
-	return 0;
+	if (utf8_valid(s, n))
+		return 0;
+	tmp = strndup(s, n);
+	if (tmp == NULL)
+		return -1;
+	rc = skip(c, "veld %s is geen geldige UTF-8-tekst: \"%s\"", field,
+	    show(c, 1, tmp));
+	free(tmp);
+	return rc;
 }
 
-/* A copy of s[0..n) with CRLF and lone CR turned into LF, or NULL. */
+/*
+ * A copy of the valid UTF-8 text s[0..n), or NULL on ENOMEM. Line breaks
+ * become LF (CRLF, a lone CR, and the vertical tab and form feed that some
+ * programs write for a line break inside a cell); any other control
+ * character (C0 but tab, DEL, C1) becomes a space, so that no control
+ * character reaches the index, the JSON or the HTML. The spec does not
+ * skip a listing for them, and nothing readable is lost.
+ */
 static char *
 dup_text(const char *s, size_t n)
 {
-	char *out = malloc(n + 1), *w = out;
-	const char *cr, *end = s + n;
+	char *out = malloc(n + 1);
+	const char *t;
+	size_t w = 0, len;
 
 	if (out == NULL)
 		return NULL;
-	while ((cr = memchr(s, '\r', (size_t)(end - s))) != NULL) {
-		memcpy(w, s, (size_t)(cr - s));
-		w += cr - s;
-		*w++ = '\n';
-		s = cr + 1;
-		if (s < end && *s == '\n')
-			s++;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\r') {
+			out[w++] = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else if (ch == '\v' || ch == '\f') {
+			out[w++] = '\n';
+		} else if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7F) {
+			out[w++] = ' ';
+		} else if (ch == 0xC2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F) {
+			out[w++] = ' ';        /* U+0080..U+009F */
+			i++;
+		} else {
+			out[w++] = (char)ch;
+		}
 	}
-	memcpy(w, s, (size_t)(end - s));
-	w[end - s] = '\0';
+	t = text_trim_span(out, w, &len);      /* a control at either end */
+	memmove(out, t, len);
+	out[len] = '\0';
 	return out;
 }
 
@@ -495,27 +498,54 @@ code_field(struct build_ctx *c, const char *name, const char *const *allowed,
 	return rc;
 }
 
-/* A whole number 0..max; *dst stays -1 when absent. */
+/* s without one leading '+' when a digit follows ("+5" is a number). */
+static const char *
+unsigned_part(const char *s)
+{
+	return s[0] == '+' && s[1] >= '0' && s[1] <= '9' ? s + 1 : s;
+}
+
+/* 1 when s is one or more ASCII digits and nothing else. */
 static int
-int_field(struct build_ctx *c, const char *name, long max, int *dst)
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* A whole number 0 or more; *dst stays -1 when absent. The spec skips a
+ * listing only for a value that is not a number: a large one (a
+ * leeftijd-max of 999 for "no upper limit") is kept, capped at INT_MAX. */
+static int
+int_field(struct build_ctx *c, const char *name, int *dst)
 {
 	char *v;
+	const char *digits;
 	long n;
 	int rc = 0;
 
 	TRY(single(c, name, &v));
 	if (v == NULL)
 		return 0;
-	if (parse_long(v, &n) < 0 || n < 0 || n > max)
-		rc = skip(c, "%s is geen geheel getal van 0 tot %ld: \"%s\"",
-		    name, max, show(c, 1, v));
+	digits = unsigned_part(v);
+	if (!all_digits(digits))
+		rc = skip(c, "%s is geen geheel getal van 0 of meer: \"%s\"",
+		    name, show(c, 1, v));
+	else if (parse_long(digits, &n) < 0 || n > INT_MAX)
+		*dst = INT_MAX;                 /* more digits than a long */
 	else
 		*dst = (int)n;
 	free(v);
 	return rc;
 }
 
-/* A decimal number -lim..lim; *given is set when present. */
+/* A decimal number; *given is set when present and within -lim..lim. A
+ * number outside (a latitude of 95) is dropped with a warning, as the
+ * spec skips a listing only for a value that is no number. */
 static int
 coord_field(struct build_ctx *c, const char *name, int lim, double *dst,
             int *given)
@@ -528,9 +558,12 @@ coord_field(struct build_ctx *c, const char *name, int lim, double *dst,
 	TRY(single(c, name, &v));
 	if (v == NULL)
 		return 0;
-	if (parse_decimal(v, &x) < 0 || x < -lim || x > lim) {
-		rc = skip(c, "%s is geen getal tussen -%d en %d: \"%s\"", name,
-		    lim, lim, show(c, 1, v));
+	if (parse_decimal(unsigned_part(v), &x) < 0) {
+		rc = skip(c, "%s is geen getal: \"%s\"", name, show(c, 1, v));
+	} else if (x < -lim || x > lim) {
+		rc = warn(c, "%s %s ligt niet tussen -%d en %d, coördinaten "
+		    "weggelaten", name, show(c, 1, v), lim, lim);
+		*given = -1;
 	} else {
 		*dst = x;
 		*given = 1;
@@ -841,7 +874,11 @@ build_coords(struct build_ctx *c)
 
 	TRY(coord_field(c, "lat", 90, &l->lat, &has_lat));
 	TRY(coord_field(c, "lon", 180, &l->lon, &has_lon));
-	l->has_coords = has_lat && has_lon;
+	l->has_coords = has_lat == 1 && has_lon == 1;
+	if (has_lat < 0 || has_lon < 0) {       /* warned about already */
+		l->lat = l->lon = 0;
+		return 0;
+	}
 	if (has_lat != has_lon) {
 		l->lat = l->lon = 0;
 		return warn(c, "%s zonder %s, coördinaten weggelaten",
@@ -940,8 +977,8 @@ build_leeftijd(struct build_ctx *c)
 {
 	struct listing *l = c->out;
 
-	TRY(int_field(c, "leeftijd-min", 150, &l->leeftijd_min));
-	TRY(int_field(c, "leeftijd-max", 150, &l->leeftijd_max));
+	TRY(int_field(c, "leeftijd-min", &l->leeftijd_min));
+	TRY(int_field(c, "leeftijd-max", &l->leeftijd_max));
 	if (l->leeftijd_min >= 0 && l->leeftijd_max >= 0 &&
 	    l->leeftijd_min > l->leeftijd_max)
 		return warn(c, "leeftijd-min %d is groter dan leeftijd-max %d",
@@ -1000,7 +1037,7 @@ build_fields(struct build_ctx *c)
 	TRY(build_talen(c));
 	TRY(build_leeftijd(c));
 	TRY(build_welzijn(c));
-	TRY(int_field(c, "wachttijd-dagen", 36500, &l->wachttijd_dagen));
+	TRY(int_field(c, "wachttijd-dagen", &l->wachttijd_dagen));
 	TRY(text_field(c, "telefoon", &l->telefoon));
 	TRY(text_field(c, "email", &l->email));
 	TRY(text_field(c, "website", &l->website));

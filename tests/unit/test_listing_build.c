@@ -7,6 +7,7 @@
  * in-memory stream and a fresh build_ctx.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,28 +644,59 @@ Test(listing_build, dates_must_be_real)
 
 Test(listing_build, numbers)
 {
+	struct listing l;
+
+	/* not a number: skipped */
 	skip_xml_with("leeftijd-min", "abc",
-	    "leeftijd-min is geen geheel getal van 0 tot 150: \"abc\"");
+	    "leeftijd-min is geen geheel getal van 0 of meer: \"abc\"");
 	skip_xml_with("leeftijd-min", "-1",
-	    "leeftijd-min is geen geheel getal van 0 tot 150: \"-1\"");
-	skip_xml_with("leeftijd-max", "151",
-	    "leeftijd-max is geen geheel getal van 0 tot 150: \"151\"");
+	    "leeftijd-min is geen geheel getal van 0 of meer: \"-1\"");
 	skip_xml_with("leeftijd-max", "12 jaar",
-	    "leeftijd-max is geen geheel getal van 0 tot 150: \"12 jaar\"");
-	skip_xml_with("wachttijd-dagen", "36501",
-	    "wachttijd-dagen is geen geheel getal van 0 tot 36500: \"36501\"");
+	    "leeftijd-max is geen geheel getal van 0 of meer: \"12 jaar\"");
+	skip_xml_with("leeftijd-max", "+",
+	    "leeftijd-max is geen geheel getal van 0 of meer: \"+\"");
 	skip_xml_with("wachttijd-dagen", "2.5",
-	    "wachttijd-dagen is geen geheel getal van 0 tot 36500: \"2.5\"");
-	skip_xml_with("wachttijd-dagen", "99999999999999999999",
-	    "wachttijd-dagen is geen geheel getal van 0 tot 36500: "
-	    "\"99999999999999999999\"");
-	skip_xml_with("lat", "91", "lat is geen getal tussen -90 en 90: \"91\"");
-	skip_xml_with("lat", "52.1N",
-	    "lat is geen getal tussen -90 en 90: \"52.1N\"");
-	skip_xml_with("lon", "abc", "lon is geen getal tussen -180 en 180: "
-	    "\"abc\"");
-	skip_xml_with("lon", "-180.01", "lon is geen getal tussen -180 en 180: "
-	    "\"-180.01\"");
+	    "wachttijd-dagen is geen geheel getal van 0 of meer: \"2.5\"");
+	skip_xml_with("lat", "52.1N", "lat is geen getal: \"52.1N\"");
+	skip_xml_with("lon", "abc", "lon is geen getal: \"abc\"");
+	skip_xml_with("lon", "+-5", "lon is geen getal: \"+-5\"");
+
+	/* a number, however large: kept (capped at INT_MAX) */
+	warn_xml_with("leeftijd-max", "151", NULL, &l);
+	cr_assert_eq(l.leeftijd_max, 151);
+	listing_free(&l);
+	warn_xml_with("leeftijd-min", "+5", NULL, &l);
+	cr_assert_eq(l.leeftijd_min, 5);
+	listing_free(&l);
+	warn_xml_with("wachttijd-dagen", "99999999999999999999", NULL, &l);
+	cr_assert_eq(l.wachttijd_dagen, INT_MAX);
+	listing_free(&l);
+
+	/* coordinates: a decimal comma and '+' are fine; out of range the
+	 * pair is dropped with a warning and the listing imported */
+	fresh_ctx();
+	struct raw_record r;
+
+	xml_with(&r, "lat", "+52,15");
+	put(&r, "lon", "5.38");
+	expect_ok(&r, &l, "");
+	cr_assert(l.has_coords);
+	cr_assert_float_eq(l.lat, 52.15, 1e-9);
+	listing_free(&l);
+	fresh_ctx();
+	xml_with(&r, "lat", "91");
+	put(&r, "lon", "5.38");
+	expect_ok(&r, &l, "t.xml:10: id=t-1: warning: lat 91 ligt niet tussen "
+	    "-90 en 90, co\xC3\xB6rdinaten weggelaten\n");
+	cr_assert_not(l.has_coords);
+	listing_free(&l);
+	fresh_ctx();
+	xml_with(&r, "lon", "-180.01");
+	put(&r, "lat", "52");
+	expect_ok(&r, &l, "t.xml:10: id=t-1: warning: lon -180.01 ligt niet "
+	    "tussen -180 en 180, co\xC3\xB6rdinaten weggelaten\n");
+	cr_assert_not(l.has_coords);
+	listing_free(&l);
 }
 
 Test(listing_build, fields_longer_than_their_limit)
@@ -756,12 +788,6 @@ Test(listing_build, invalid_utf8_and_control_characters)
 	required_but(&r, "naam");
 	expect_skip(&r, "t.xml:10: id=t-1: veld naam is geen geldige UTF-8-tekst: "
 	    "\"Caf?\"\n");
-	skip_xml_with("organisatie", "a\x01" "b",
-	    "veld organisatie bevat een verboden teken (U+0001): \"a?b\"");
-	skip_xml_with("omschrijving", "x\xC2\x81y",
-	    "veld omschrijving bevat een verboden teken (U+0081): \"x?y\"");
-	skip_xml_with("trefwoord", "del\x7F",
-	    "veld trefwoord bevat een verboden teken (U+007F): \"del?\"");
 	csv_with(&r, "thema", "ontmoeting|\xFF");
 	expect_skip(&r, "t.csv:4: id=c-1: veld thema is geen geldige "
 	    "UTF-8-tekst: \"?\"\n");
@@ -769,6 +795,37 @@ Test(listing_build, invalid_utf8_and_control_characters)
 	required_but(&r, NULL);
 	expect_skip(&r, "t.xml:10: id=t?: veld id is geen geldige UTF-8-tekst: "
 	    "\"t?\"\n");
+}
+
+/* Control characters are no reason to skip a listing (the spec lists
+ * none); they are replaced so that none reaches the index. */
+Test(listing_build, control_characters_are_replaced)
+{
+	struct listing l;
+
+	warn_xml_with("organisatie", "a\x01" "b", NULL, &l);
+	cr_assert_str_eq(l.organisatie, "a b");
+	listing_free(&l);
+	warn_xml_with("samenvatting", "x\xC2\x81y \xC2\xA0z\x7F", NULL, &l);
+	cr_assert_str_eq(l.samenvatting, "x y \xC2\xA0z", "C1 and DEL go, "
+	    "NBSP stays; the space left at the end is trimmed");
+	listing_free(&l);
+	warn_xml_with("tijden-toelichting", "regel 1\vregel 2\fregel 3", NULL,
+	    &l);
+	cr_assert_str_eq(l.tijden_toelichting, "regel 1\nregel 2\nregel 3");
+	listing_free(&l);
+	warn_xml_with("omschrijving", "<p>a\x1b[31mb</p>", NULL, &l);
+	cr_assert_str_eq(l.omschrijving, "a [31mb");
+	listing_free(&l);
+
+	struct raw_record r;
+
+	csv_with(&r, "trefwoord", "del\x7F|\x02koffie");
+	expect_ok(&r, &l, "");
+	cr_assert_eq(l.trefwoorden.n, 2);
+	cr_assert_str_eq(l.trefwoorden.v[0], "del");
+	cr_assert_str_eq(l.trefwoorden.v[1], "koffie");
+	listing_free(&l);
 }
 
 Test(listing_build, tab_and_line_breaks_are_allowed)
@@ -807,7 +864,7 @@ Test(listing_build, first_reason_in_table_order_and_only_once)
 	put(&r, "gemeente", "GM0307");
 	put(&r, "leeftijd-min", "oud");
 	expect_skip(&r, "t.xml:10: id=t-1: leeftijd-min is geen geheel getal van "
-	    "0 tot 150: \"oud\"\n");
+	    "0 of meer: \"oud\"\n");
 	cr_assert_eq(D.warnings, 0);
 
 	/* a reader error wins over everything */
