@@ -52,6 +52,26 @@ struct req_state {
 
 /* ---- request state ------------------------------------------------------ */
 
+/*
+ * searchd reads the query string itself, from the raw target (params.c),
+ * and never asks libmicrohttpd for its arguments. libmicrohttpd would
+ * still split them into its per-connection pool right after this
+ * callback, at ~64 bytes per argument: a legal 16 KiB target of
+ * "a&a&..." (8 000 arguments) exhausts the 128 KiB pool, and the
+ * connection then hangs without an answer. Ending the string right after
+ * the '?' (in libmicrohttpd's own, writable, request buffer; the callback
+ * type only calls it const) leaves it nothing to split. The path before
+ * the '?' is untouched. Must run after the target has been copied.
+ */
+static void
+cut_library_arguments(const char *uri)
+{
+	char *q = strchr(uri, '?');
+
+	if (q != NULL)
+		q[1] = '\0';
+}
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -71,6 +91,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	snprintf(st->log_path, sizeof(st->log_path), "%.*s",
 	    (int)(plen < sizeof(st->log_path) - 1 ? plen :
 	    sizeof(st->log_path) - 1), uri);
+	cut_library_arguments(uri);
 	return st;
 }
 
@@ -285,13 +306,24 @@ route_suggest(struct http_server *s, struct MHD_Connection *con,
 	struct conn *c;
 	char *body;
 
+	int seen_q = 0;
+
 	for (size_t i = 0; i < pl->n; i++) {
-		if (strcmp(pl->v[i].name, "q") != 0) {
+		const char *v = pl->v[i].value;
+
+		if (strcmp(pl->v[i].name, "q") != 0)
 			problem_set(&p, 400, pl->v[i].name, "onbekende parameter "
 			    "\"%.40s\"", pl->v[i].name);
-			return respond_problem(con, st, &p, 0);
+		else if (v[0] != '\0' && seen_q++)
+			problem_set(&p, 400, "q", "q mag maar één keer voorkomen");
+		else if (search_has_controls(v))
+			problem_set(&p, 400, "q", "de zoektekst bevat stuurtekens");
+		else {
+			if (v[0] != '\0')
+				q = v;
+			continue;
 		}
-		q = pl->v[i].value;
+		return respond_problem(con, st, &p, 0);
 	}
 	g = store_acquire(s->store);
 	if (cache_get(s->cache, g->file, st->target, &body)) {
@@ -323,7 +355,16 @@ route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
 	int api = strncmp(path, "/v1", 3) == 0 &&
 	    (path[3] == '\0' || path[3] == '/');
 	struct problem p;
+	int takes_params = strcmp(path, "/v1/aanbod") == 0 ||
+	    strcmp(path, "/v1/suggesties") == 0;
 
+	/* The other API routes take no parameters: one is an error, as on
+	 * the search (a client must not think it filtered something). */
+	if (api && !takes_params && pl->n > 0) {
+		problem_set(&p, 400, pl->v[0].name, "onbekende parameter "
+		    "\"%.40s\"", pl->v[0].name);
+		return respond_problem(con, st, &p, 0);
+	}
 	if (strcmp(path, "/v1") == 0)
 		return respond(con, st, 200, BODY_JSON, json_landing(), 1);
 	if (strcmp(path, "/v1/openapi.json") == 0)

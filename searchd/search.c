@@ -142,6 +142,16 @@ bad:
 	    "en met %u zijn", param, min, max);
 }
 
+int
+search_has_controls(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7F ||
+		    (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+			return 1;         /* C0, DEL, C1 (U+0080..U+009F) */
+	return 0;
+}
+
 static int
 set_q(struct search_req *r, const char *value, struct problem *pr)
 {
@@ -151,14 +161,14 @@ set_q(struct search_req *r, const char *value, struct problem *pr)
 		return problem_set(pr, 400, "q", "q mag maar één keer voorkomen");
 	if (n > Q_MAX_BYTES)
 		return problem_set(pr, 400, "q", "de zoektekst is te lang: "
-		    "hoogstens %d tekens", Q_MAX_BYTES);
+		    "hoogstens %d bytes (een letter met accent telt voor 2)",
+		    Q_MAX_BYTES);
 	if (search_count_words(value) > Q_MAX_WORDS)
 		return problem_set(pr, 400, "q", "de zoektekst heeft te veel "
 		    "woorden: hoogstens %d", Q_MAX_WORDS);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
-			return problem_set(pr, 400, "q", "de zoektekst bevat "
-			    "stuurtekens");
+	if (search_has_controls(value))
+		return problem_set(pr, 400, "q", "de zoektekst bevat "
+		    "stuurtekens");
 	if ((r->q = strdup(value)) == NULL ||
 	    plan_build(value, &r->plan) != 0)
 		return problem_set(pr, 500, NULL, "geen geheugen");
@@ -181,34 +191,38 @@ apply_param(const struct model *m, struct search_req *r,
             const struct param *p, int *seen_page, int *seen_pp,
             struct problem *pr)
 {
-	enum dim_id d;
+	enum dim_id d = D_COUNT;
+	int is_page = strcmp(p->name, "pagina") == 0;
+	int is_per_page = strcmp(p->name, "perPagina") == 0;
 
-	if (strcmp(p->name, "q") == 0)
-		return set_q(r, p->value, pr);
 	if (strcmp(p->name, "prefix") == 0) {
 		if (strcmp(p->value, "ja") != 0 && strcmp(p->value, "nee") != 0)
 			return problem_set(pr, 400, "prefix", "prefix is ja of nee");
 		r->prefix = strcmp(p->value, "ja") == 0;
 		return 0;
 	}
+	/* an unknown name is an error, also without a value */
+	if (strcmp(p->name, "q") != 0 && !is_page && !is_per_page &&
+	    dim_for_param(p->name, &d) != 0)
+		return problem_set(pr, 400, p->name, "onbekende parameter \"%.40s\"",
+		    p->name);
 	if (p->value[0] == '\0')
 		return 0;                 /* an empty value counts as absent */
-	if (strcmp(p->name, "pagina") == 0) {
+	if (strcmp(p->name, "q") == 0)
+		return set_q(r, p->value, pr);
+	if (is_page) {
 		if ((*seen_page)++)
 			return problem_set(pr, 400, "pagina", "pagina mag maar één "
 			    "keer voorkomen");
 		return parse_count("pagina", p->value, 1, PAGE_MAX, &r->pagina, pr);
 	}
-	if (strcmp(p->name, "perPagina") == 0) {
+	if (is_per_page) {
 		if ((*seen_pp)++)
 			return problem_set(pr, 400, "perPagina", "perPagina mag maar "
 			    "één keer voorkomen");
 		return parse_count("perPagina", p->value, 1, PER_PAGE_MAX,
 		    &r->per_pagina, pr);
 	}
-	if (dim_for_param(p->name, &d) != 0)
-		return problem_set(pr, 400, p->name, "onbekende parameter \"%.40s\"",
-		    p->name);
 	if (d == D_WIJK)
 		return pick_wijk(m, r, p->value, pr);
 	if (d == D_TAAL)

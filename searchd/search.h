@@ -29,7 +29,7 @@ enum {
 	Q_MAX_WORDS = 16,
 	PER_PAGE_DEFAULT = 10,
 	PER_PAGE_MAX = 100,
-	PAGE_MAX = 10000,
+	PAGE_MAX = 2147483647,     /* any page; one past the end is empty */
 };
 
 struct search_req {
@@ -81,5 +81,7 @@ void search_res_free(struct search_res *res);
 int search_fts_expr(const char *text, char **expr);
 /* Number of white-space separated words in text. */
 int search_count_words(const char *text);
+/* 1 when the UTF-8 text holds a control character: C0, DEL or C1. */
+int search_has_controls(const char *text);
 
 #endif
