@@ -587,9 +587,14 @@ token_seen(void *ctx, int field, const char *text, int flags,
 	return 0;
 }
 
+/* The listing's words count for suggestions only when it is active:
+ * searchd never finds a paused or ended listing, so a word only they use
+ * would be suggested and then find nothing. */
 static int
-put_words(struct index_writer *w)
+put_words(struct index_writer *w, const struct listing *l)
 {
+	if (strcmp(l->status, "actief") != 0)
+		return 0;
 	for (int i = 0; i < w->ws->n; i++)
 		if (word_count_add(w->words, w->ws->keys[i], w->ws->written[i],
 		    (size_t)w->ws->nwritten[i]) != 0)
@@ -627,7 +632,7 @@ prepare_fields(struct index_writer *w, const struct listing *l,
 	if (fts_fields_make(w->vocab, l, &ff) != 0 ||
 	    token_log_reserve(&p->log, log_estimate(&ff)) != 0 ||
 	    postings_build_add(w->pb, (uint32_t)p->rowid, ff.f, &p->ntokens) != 0 ||
-	    put_words(w) != 0 ||
+	    put_words(w, l) != 0 ||
 	    value_pack(l, &p->packed) != 0) {
 		w->recording = NULL;
 		snprintf(err, errlen, "geen geheugen voor %s", l->id);

@@ -108,7 +108,8 @@ CREATE TABLE aanbod (
 
 -- Words of naam, samenvatting and trefwoorden for suggestions while
 -- typing: sleutel is the folded word (case and accents removed), woord its
--- first spelling (lower case), aantal the number of listings using it.
+-- first spelling (lower case), aantal the number of active listings using
+-- it (paused and ended listings are never found, so their words are left out).
 CREATE TABLE woord (
 	sleutel TEXT PRIMARY KEY,
 	woord   TEXT NOT NULL,
