@@ -844,6 +844,10 @@ build_werkgebied(struct build_ctx *c)
 			rc = -1;
 	}
 	strlist_free(&vals);
+	/* the spec's default: the listing's own gemeente only */
+	if (rc == 0 && dst->n == 0 && c->out->gemeente != NULL &&
+	    add_unique(c, U_WERKGEBIED, dst, c->out->gemeente) < 0)
+		rc = -1;
 	return rc;
 }
 

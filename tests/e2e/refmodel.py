@@ -385,6 +385,8 @@ def build(rec):
         c = gemeente_code(v)
         if c is not None and c not in werkgebied:
             werkgebied.append(c)
+    if not werkgebied and not regio and gemeente_code(s.get("gemeente") or "") is not None:
+        werkgebied = [gemeente_code(s.get("gemeente"))]   # the spec's default
     postcode = s.get("postcode")
     if postcode is not None:
         m = POSTCODE_RE.fullmatch(postcode)

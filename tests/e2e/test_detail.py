@@ -122,7 +122,8 @@ HM_WOE_001 = {
     "soort": "informeel", "status": "actief", "organisatie": "Bibliotheek Het Groene Hart",
     "themas": ["leren", "ontmoeting"], "doelgroepen": ["anderstaligen", "nieuwkomers"],
     "trefwoorden": ["taalcafé", "NT2", "conversatie"], "gemeente": "GM0632",
-    "wijken": ["WK063201"], "wijkNamen": ["Woerden-Centrum"], "werkgebied": [],
+    "wijken": ["WK063201"], "wijkNamen": ["Woerden-Centrum"],
+    "werkgebied": ["GM0632"],                  # none given: the spec's default
     "adres": "Kerkstraat 8", "postcode": "3441 BG", "plaats": "Woerden",
     "lat": 52.0853, "lon": 4.8836, "tijden": "do 19:00-21:00; za 10:00-12:00",
     "tijdsloten": [{"dag": "do", "start": "19:00", "eind": "21:00", "frequentie": "wekelijks"},
@@ -140,7 +141,7 @@ HM_AMF_006 = {k: None for k in DETAIL_KEYS}
 HM_AMF_006.update({
     "id": "hm-amf-006", "naam": "Minimale vermelding", "soort": "informeel", "status": "actief",
     "gemeente": "GM0307", "themas": [], "doelgroepen": [], "trefwoorden": [], "wijken": [],
-    "wijkNamen": [], "werkgebied": [], "tijdsloten": [], "toegankelijkheid": [],
+    "wijkNamen": [], "werkgebied": ["GM0307"], "tijdsloten": [], "toegankelijkheid": [],
     "talen": ["nl"], "welzijnOpRecept": False,
 })
 

@@ -344,7 +344,8 @@ Test(listing_build, minimal_listing_gets_defaults)
 	cr_assert_null(l.toegang);
 	cr_assert_null(l.tijden);
 	cr_assert_null(l.slots);
-	cr_assert_eq(l.werkgebied.n, 0);
+	cr_assert_eq(l.werkgebied.n, 1, "the default: its own gemeente");
+	cr_assert_str_eq(l.werkgebied.v[0], "GM0307");
 	cr_assert_eq(l.nwijken, 0);
 	cr_assert_eq(l.has_coords, 0);
 	cr_assert_eq(l.leeftijd_min, -1);
