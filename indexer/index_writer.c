@@ -448,6 +448,7 @@ fts_fields_free(struct fts_fields *ff)
 {
 	free(ff->kw);
 	free(ff->labels);
+	ff->kw = ff->labels = NULL;     /* a second call frees nothing */
 }
 
 /* Points ff at the six field texts of l, with kw and labels made
