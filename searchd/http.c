@@ -95,6 +95,28 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	return st;
 }
 
+/*
+ * What the access log says of a path: the routes as they are, an id in a
+ * detail path as "{id}" and any other path as "-". A path is typed text
+ * (an id, a mistyped word) and may say something about a person; the log
+ * keeps no free text.
+ */
+static const char *
+log_route(const char *path)
+{
+	static const char *const fixed[] = { "/", "/v1", "/v1/aanbod",
+	    "/v1/suggesties", "/v1/openapi.json", "/style.css", NULL };
+
+	for (int i = 0; fixed[i] != NULL; i++)
+		if (strcmp(path, fixed[i]) == 0)
+			return fixed[i];
+	if (strncmp(path, "/v1/aanbod/", 11) == 0)
+		return "/v1/aanbod/{id}";
+	if (strncmp(path, "/aanbod/", 8) == 0)
+		return "/aanbod/{id}";
+	return "-";
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
              enum MHD_RequestTerminationCode code)
@@ -117,7 +139,7 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	    (double)(now.tv_nsec - st->start.tv_nsec) / 1e6;
 	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (st->status != 0)
-		log_access(st->method[0] ? st->method : "-", st->log_path,
+		log_access(st->method[0] ? st->method : "-", log_route(st->log_path),
 		    st->status, ms, ci ? ci->client_addr : NULL);
 	free(st->target);
 	free(st);
@@ -171,6 +193,10 @@ respond(struct MHD_Connection *con, struct req_state *st, unsigned status,
 		MHD_add_response_header(r, "Access-Control-Expose-Headers",
 		    "API-Version");
 	}
+	/* Search text is about people's lives: no answer is kept in a
+	 * browser or proxy cache, except the style sheet. */
+	MHD_add_response_header(r, "Cache-Control", kind == BODY_CSS ?
+	    "max-age=3600" : "no-store");
 	if (kind == BODY_HTML)
 		MHD_add_response_header(r, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -355,12 +381,13 @@ route(struct http_server *s, struct MHD_Connection *con, struct req_state *st,
 	int api = strncmp(path, "/v1", 3) == 0 &&
 	    (path[3] == '\0' || path[3] == '/');
 	struct problem p;
-	int takes_params = strcmp(path, "/v1/aanbod") == 0 ||
-	    strcmp(path, "/v1/suggesties") == 0;
+	int takes_none = strcmp(path, "/v1") == 0 ||
+	    strcmp(path, "/v1/openapi.json") == 0 ||
+	    strncmp(path, "/v1/aanbod/", 11) == 0;
 
-	/* The other API routes take no parameters: one is an error, as on
-	 * the search (a client must not think it filtered something). */
-	if (api && !takes_params && pl->n > 0) {
+	/* These API routes take no parameters: one is an error, as on the
+	 * search (a client must not think it filtered something). */
+	if (takes_none && pl->n > 0) {
 		problem_set(&p, 400, pl->v[0].name, "onbekende parameter "
 		    "\"%.40s\"", pl->v[0].name);
 		return respond_problem(con, st, &p, 0);
