@@ -3,6 +3,7 @@
  */
 #include "html.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,49 @@ safe_link(struct sbuf *b, const char *prefix, const char *href,
 	}
 }
 
+/* A tel: link built only from the number's digits (and a leading '+',
+ * dropping the "(0)" of "+31 (0)30 …"); fewer than 3 digits: the text. */
+static void
+tel_link(struct sbuf *b, const char *text)
+{
+	char href[40];
+	size_t n = 0, digits = 0;
+
+	for (const char *p = text; *p != '\0' && n + 1 < sizeof(href); p++) {
+		if (strncmp(p, "(0)", 3) == 0 && n > 0 && href[0] == '+') {
+			p += 2;
+		} else if (*p >= '0' && *p <= '9') {
+			href[n++] = *p;
+			digits++;
+		} else if (*p == '+' && n == 0) {
+			href[n++] = '+';
+		}
+	}
+	href[n] = '\0';
+	if (digits < 3) {
+		sbuf_html(b, text);
+		return;
+	}
+	safe_link(b, "tel:", href, text);
+}
+
+/* 1 for a plain e-mail address: local@domain.tld of letters, digits and
+ * ._%+- (no spaces, quotes or markup). */
+static int
+plain_email(const char *s)
+{
+	const char *at = strchr(s, '@'), *dot;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (const char *p = s; *p != '\0'; p++)
+		if (p != at && !isalnum((unsigned char)*p) &&
+		    strchr("._%+-", *p) == NULL)
+			return 0;
+	dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
 static void
 row(struct sbuf *b, const char *label, const char *value)
 {
@@ -355,12 +399,15 @@ html_detail(const struct model *m, struct conn *c, const char *id, int *found)
 	row(&b, "Hoe komt u erbij", value_label(COL(18)));
 	if ((v = COL(23)) != NULL) {
 		sbuf_put(&b, "<dt>Telefoon</dt><dd>");
-		safe_link(&b, "tel:", v, v);
+		tel_link(&b, v);
 		sbuf_put(&b, "</dd>\n");
 	}
 	if ((v = COL(24)) != NULL) {
 		sbuf_put(&b, "<dt>E-mail</dt><dd>");
-		safe_link(&b, "mailto:", v, v);
+		if (plain_email(v))
+			safe_link(&b, "mailto:", v, v);
+		else
+			sbuf_html(&b, v);
 		sbuf_put(&b, "</dd>\n");
 	}
 	if ((v = COL(25)) != NULL) {

@@ -17,6 +17,7 @@ XSS_NAAM = "xsskanarie <script>alert(1)</script> & \"dubbel\" 'enkel' \\ </title
 XSS_SAM = "regel\u2028scheiding \"><img src=x onerror=alert(1)> {{x}} ${x}"
 XSS_MAIL = "\"><img src=x onerror=alert(2)>@example.nl"
 XSS_ORG = "<a href=\"javascript:alert(3)\">klik</a>"
+XSS_TEL = "javascript:alert(5)"
 
 
 def csvq(s):
@@ -54,9 +55,10 @@ def enc_sd(moddir):
                          ).encode("cp1252"))
     write("sparse.csv", ("naam;gemeente;soort;id\r\n"
                          "Alleen verplicht;Utrecht;formeel;enc-csv-sparse\r\n").encode("utf-8"))
-    write("xss.csv", ("id,naam,samenvatting,soort,gemeente,website,email,organisatie\n"
-                      "enc-xss,%s,%s,informeel,GM0344,javascript:alert(1),%s,%s\n" % (
-                          csvq(XSS_NAAM), csvq(XSS_SAM), csvq(XSS_MAIL), csvq(XSS_ORG))
+    write("xss.csv", ("id,naam,samenvatting,soort,gemeente,website,email,organisatie,telefoon\n"
+                      "enc-xss,%s,%s,informeel,GM0344,javascript:alert(1),%s,%s,%s\n" % (
+                          csvq(XSS_NAAM), csvq(XSS_SAM), csvq(XSS_MAIL), csvq(XSS_ORG),
+                          csvq(XSS_TEL))
                       ).encode("utf-8"))
     idx = str(moddir / "enc.db")
     res = run_indexer("--index", idx, *files)
@@ -142,3 +144,15 @@ def test_hostile_text_is_escaped_in_html(enc_sd):
     assert r.status in (200, 400)
     check_page(r.body, "/?q=<script>")
     assert not re.search(rb"<script>alert\(9\)", r.body)
+
+
+def test_contact_links_are_built_only_from_clean_values(enc_sd, sd):
+    """tel: links hold only the number's digits, mailto: links only a plain
+    address; anything else is shown as text (R18)."""
+    hrefs = [dict(a).get("href", "") for t, a in check_page(
+        enc_sd.get("/aanbod/enc-xss").body, "/aanbod/enc-xss").tags if t == "a"]
+    assert not [h for h in hrefs if h.startswith(("tel:", "mailto:"))], hrefs
+    r = sd.get("/aanbod/hm-woe-001")
+    hrefs = [dict(a).get("href", "") for t, a in check_page(r.body, "hm-woe-001").tags
+             if t == "a"]
+    assert "tel:0348000000" in hrefs and "mailto:taal@example.nl" in hrefs, hrefs
