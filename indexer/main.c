@@ -227,12 +227,14 @@ stop_writer(struct run *run)
 	return 0;
 }
 
-/* Finishes the new index and makes it live. Returns 0 or -1. */
+/* Finishes the new index and makes it live. Returns 0, -1 (nothing
+ * published) or PUBLISH_NOT_SYNCED (published, reported). */
 static int
 finish_and_publish(struct run *run, const struct options *o,
                    const char *tmp_path, const char *gen_path)
 {
 	struct index_writer *w;
+	int rc;
 
 	if (store_sources(run, o) != 0) {
 		fprintf(stderr, "indexer: %s\n", run->err);
@@ -240,15 +242,14 @@ finish_and_publish(struct run *run, const struct options *o,
 	}
 	w = run->writer;
 	run->writer = NULL;
-	if (index_writer_finish(w, run->err, sizeof(run->err)) != 0 ||
-	    publish_commit(o->index_path, tmp_path, gen_path, run->err,
-	    sizeof(run->err)) != 0) {
-		index_writer_close(w);
-		fprintf(stderr, "indexer: %s\n", run->err);
-		return -1;
-	}
+	rc = index_writer_finish(w, run->err, sizeof(run->err));
+	if (rc == 0)
+		rc = publish_commit(o->index_path, tmp_path, gen_path, run->err,
+		    sizeof(run->err));
 	index_writer_close(w);
-	return 0;
+	if (rc != 0)
+		fprintf(stderr, "indexer: %s\n", run->err);
+	return rc;
 }
 
 int
@@ -258,7 +259,7 @@ main(int argc, char **argv)
 	struct vocab v = { 0 };
 	struct run run = { 0 };
 	char *tmp_path = NULL, *gen_path = NULL;
-	int status = EXIT_FAILED, failed = 0;
+	int status = EXIT_FAILED, failed = 0, published = -1;
 
 	if (parse_options(argc, argv, &o) != 0) {
 		usage(stderr);
@@ -295,14 +296,15 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (!o.check_only &&
-	    finish_and_publish(&run, &o, tmp_path, gen_path) != 0) {
-		run.diag.imported = 0;
+	    (published = finish_and_publish(&run, &o, tmp_path, gen_path)) != 0) {
+		if (published < 0)
+			run.diag.imported = 0;
 		goto out;
 	}
 	status = run.diag.skipped > 0 ? EXIT_SKIPPED : EXIT_OK;
 out:
 	stop_writer(&run);
-	if (status == EXIT_FAILED) {
+	if (status == EXIT_FAILED && published != PUBLISH_NOT_SYNCED) {
 		if (run.diag.rejected > 0 && !o.check_only)
 			fputs("indexer: een bestand is afgekeurd; de index is niet "
 			    "veranderd\n", stderr);
@@ -310,12 +312,17 @@ out:
 			fputs("indexer: de index is niet veranderd\n", stderr);
 	}
 	index_writer_close(run.writer);
-	if (status == EXIT_FAILED)
+	if (status == EXIT_FAILED && published != PUBLISH_NOT_SYNCED)
 		publish_discard(tmp_path);
 	printf("read %ld, imported %ld, skipped %ld, warnings %ld\n",
 	    run.diag.read, run.diag.imported, run.diag.skipped,
 	    run.diag.warnings);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* scripts read this line: without it the run has failed */
+		fprintf(stderr, "indexer: kan de samenvatting niet schrijven: %s\n",
+		    strerror(errno));
+		status = EXIT_FAILED;
+	}
 	build_ctx_free(run.build);
 	vocab_free(&v);
 	free(tmp_path);

@@ -224,11 +224,16 @@ publish_commit(const char *index_path, const char *tmp_path,
 		unlink(lnk);
 		goto fail;
 	}
-	publish_fsync(dir, 1);
 	clean_dir(dir, base, basename(gen_copy), previous, 1);
 	rc = 0;
+	if (publish_fsync(dir, 1) != 0) {
+		snprintf(err, errlen, "de nieuwe index is in gebruik, maar de map "
+		    "%s kon niet naar schijf worden geschreven (fsync: %s)", dir,
+		    strerror(errno));
+		rc = PUBLISH_NOT_SYNCED;
+	}
 fail:
-	if (rc != 0 && renamed)
+	if (rc < 0 && renamed)
 		unlink(gen_path);      /* never linked: nobody reads it */
 	free(previous);
 	free(gen_copy);

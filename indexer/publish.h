@@ -23,7 +23,11 @@
 int publish_prepare(const char *index_path, char **tmp_path, char **gen_path,
                     char *err, size_t errlen);
 /* Renames tmp_path to gen_path and points index_path at it atomically;
- * then removes generations older than the previous one. */
+ * then removes generations older than the previous one. Returns 0, -1
+ * (nothing published), or PUBLISH_NOT_SYNCED: published, but the
+ * directory's fsync failed, so the switch may not survive a crash (err
+ * says so). */
+#define PUBLISH_NOT_SYNCED 1
 int publish_commit(const char *index_path, const char *tmp_path,
                    const char *gen_path, char *err, size_t errlen);
 /* fsync(2) of a file, or of a directory (is_dir 1). Returns 0 or -1. */

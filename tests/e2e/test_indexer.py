@@ -8,10 +8,12 @@ reason, FILE exactly as given; the last stdout line is the summary; exit 0/1/2/6
 """
 import os
 import sqlite3
+import subprocess
 
 import pytest
 
-from conftest import (CORPUS, HANDMADE, REPO, gen_files, run_indexer, snapshot, refmodel)
+from conftest import (CORPUS, ENV, HANDMADE, INDEXER, REPO, gen_files, run_indexer, snapshot,
+                      refmodel)
 
 
 def model_for(files):
@@ -212,6 +214,18 @@ def test_publishing_leaves_other_indexes_in_the_folder_alone(tmp_path):
         assert db.execute("SELECT count(*) FROM aanbod").fetchone()[0] > 0
     finally:
         db.close()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_summary_line_that_cannot_be_written_fails_the_run(tmp_path):
+    """Scripts read the summary line: when stdout cannot take it (a full disk),
+    the run must not exit 0."""
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([INDEXER, "--index", str(tmp_path / "idx.db"), HANDMADE[0]],
+                           cwd=REPO, env=ENV, stdout=full, stderr=subprocess.PIPE, timeout=120)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 2, err
+    assert "samenvatting" in err, err
 
 
 def test_run_replaces_never_merges(tmp_path):
