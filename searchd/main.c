@@ -9,6 +9,7 @@
  * SIGTERM/SIGINT stop the server (requests in flight finish) and exit 0.
  * Exit 1 when the index cannot be served, 64 for a wrong command line.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
@@ -60,6 +61,18 @@ parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
+}
+
+/* 1 for a numeric IPv4 or IPv6 address (no host names: searchd binds
+ * exactly what it is told). */
+static int
+is_ip_address(const char *s)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, s, &a4) == 1 ||
+	    inet_pton(AF_INET6, s, &a6) == 1;
 }
 
 static int
@@ -131,6 +144,11 @@ parse_options(int argc, char **argv, struct options *o)
 		fputs("searchd: --index en --port zijn verplicht\n", stderr);
 		return -1;
 	}
+	if (!is_ip_address(o->http.bind)) {
+		fprintf(stderr, "searchd: --bind %s is geen IPv4- of IPv6-adres\n",
+		    o->http.bind);
+		return -1;
+	}
 	return 0;
 }
 
@@ -187,9 +205,11 @@ main(int argc, char **argv)
 		/* the watcher runs already: read the current gen under a
 		 * reference, as a request does */
 		struct gen *g = store_acquire(&store);
+		int v6 = strchr(o.http.bind, ':') != NULL;
 
-		log_event("klaar: http://%s:%u/ (index %s, %u vermeldingen, "
-		    "%u actief)", o.http.bind, o.http.port, o.index_path,
+		log_event("klaar: http://%s%s%s:%u/ (index %s, %u vermeldingen, "
+		    "%u actief)", v6 ? "[" : "", o.http.bind, v6 ? "]" : "",
+		    o.http.port, o.index_path,
 		    g->model.n, g->model.nactive);
 		store_release(&store, g);
 	}

@@ -95,8 +95,10 @@ def test_default_bind_is_loopback(small_index, moddir):
                                   ["--index", "{idx}", "--port", "{port}", "--cache-mb", "-1"],
                                   ["--index", "{idx}", "--port", "{port}", "--cache-mb", "veel"],
                                   ["--index", "{idx}", "--port", "{port}", "--threads", "65"],
-                                  ["--index", "{idx}", "--port", "{port}", "--threads", "-1"]])
-def test_bad_command_line_exits_nonzero(small_index, moddir, args):
+                                  ["--index", "{idx}", "--port", "{port}", "--threads", "-1"],
+                                  ["--index", "{idx}", "--port", "{port}", "--bind", "999.1.1.1"],
+                                  ["--index", "{idx}", "--port", "{port}", "--bind", "localhost"]])
+def test_bad_command_line_exits_64(small_index, moddir, args):
     port = free_port()
     args = [a.format(port=port, idx=small_index) for a in args]
     log = str(moddir / "bad.log")
@@ -106,7 +108,7 @@ def test_bad_command_line_exits_nonzero(small_index, moddir, args):
     except subprocess.TimeoutExpired:
         stop(p)
         pytest.fail("searchd %s keeps running" % args)
-    assert rc != 0
+    assert rc == 64, args
 
 
 def test_sigterm_stops_cleanly(small_index, moddir):
