@@ -1687,7 +1687,7 @@ do_typos(struct qctx *q)
 
 		if (w->stop || !w->alpha || w->tid >= 0 ||
 		    is_known(x, w->fold, (size_t)w->nfold) ||
-		    is_known(x, w->stem, (size_t)w->nstem))
+		    voc_find(x, w->stem, (size_t)w->nstem) >= 0)
 			continue;
 		if (s == NULL && (s = malloc(sizeof(*s))) == NULL)
 			return -1;

@@ -293,6 +293,17 @@ put_facet(struct jsonw *w, const struct model *m, enum dim_id d,
 	free(order);
 }
 
+/* 1 when word i of the plan equals an earlier word ("ko ko" names "ko"
+ * once in nietGevonden). */
+static int
+word_listed_before(const struct query_plan *p, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (strcmp(p->words[j], p->words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 char *
 json_search(const struct model *m, struct conn *c, const struct search_req *r,
             const struct search_res *res)
@@ -329,7 +340,8 @@ json_search(const struct model *m, struct conn *c, const struct search_req *r,
 		jw_key(&w, "nietGevonden");
 		jw_begin_array(&w);
 		for (int i = 0; i < r->plan.nwords && i < 16; i++)
-			if ((words & (1u << i)) && !(res->found_words & (1u << i)))
+			if ((words & (1u << i)) && !(res->found_words & (1u << i)) &&
+			    !word_listed_before(&r->plan, i))
 				jw_str(&w, r->plan.words[i]);
 		jw_end_array(&w);
 		jw_key(&w, "gezocht");

@@ -322,3 +322,18 @@ def test_own_facet_ignores_own_filter(sd):
     a = sd.search({"thema": "ontmoeting"})["facetten"]
     b = sd.search({"thema": "ontmoeting", "wijk": "WK034403"})["facetten"]
     assert a["wijk"] == b["wijk"]
+
+
+@pytest.mark.parametrize("typo", ["wandelenn", "wandeleen", "wandelingg"])
+def test_typo_whose_stem_is_a_word_is_still_corrected(sd, typo):
+    """"wandelenn" stems to "wandelen", a Dutch word, but no term of the index
+    (that is "wandel"): it is still a typo, corrected with bedoeltU."""
+    want = sd.search({"q": "wandelen"})
+    got = sd.search({"q": typo})
+    assert got["totaal"] > 0 and got.get("bedoeltU") == "wandelen", got
+    assert got["resultaten"][0]["id"] == want["resultaten"][0]["id"]
+
+
+def test_a_word_not_found_is_named_once(sd):
+    got = sd.search({"q": "zzqqxxyy koffie zzqqxxyy"})
+    assert got["nietGevonden"] == ["zzqqxxyy"], got["nietGevonden"]
