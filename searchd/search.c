@@ -146,8 +146,8 @@ int
 search_has_controls(const char *text)
 {
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-		if (*p < 0x20 || *p == 0x7F ||
-		    (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
 			return 1;         /* C0, DEL, C1 (U+0080..U+009F) */
 	return 0;
 }
@@ -169,8 +169,12 @@ set_q(struct search_req *r, const char *value, struct problem *pr)
 	if (search_has_controls(value))
 		return problem_set(pr, 400, "q", "de zoektekst bevat "
 		    "stuurtekens");
-	if ((r->q = strdup(value)) == NULL ||
-	    plan_build(value, &r->plan) != 0)
+	if ((r->q = strdup(value)) == NULL)
+		return problem_set(pr, 500, NULL, "geen geheugen");
+	for (char *c = r->q; *c != '\0'; c++)
+		if (*c == '\t' || *c == '\n' || *c == '\r')
+			*c = ' ';         /* pasted text: white space */
+	if (plan_build(r->q, &r->plan) != 0)
 		return problem_set(pr, 500, NULL, "geen geheugen");
 	return 0;
 }

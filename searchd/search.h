@@ -81,7 +81,8 @@ void search_res_free(struct search_res *res);
 int search_fts_expr(const char *text, char **expr);
 /* Number of white-space separated words in text. */
 int search_count_words(const char *text);
-/* 1 when the UTF-8 text holds a control character: C0, DEL or C1. */
+/* 1 when the UTF-8 text holds a control character: C0 (but tab and line
+ * breaks, white space in pasted text), DEL or C1. */
 int search_has_controls(const char *text);
 
 #endif

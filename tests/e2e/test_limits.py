@@ -54,6 +54,8 @@ def test_q_rules_are_the_same_on_search_and_suggestions(sd, route):
     for bad in ("a%01b", "a%7Fb", "a%C2%85b"):               # C0, DEL, C1 (NEL)
         check_problem(sd.get(route + "?q=" + bad), 400, "q", route + " " + bad)
     assert sd.get(route + "?q=&q=koffie").status == 200, "an empty q counts as absent"
+    assert sd.get(route + "?q=koffie%09thee%0D%0Awandelen").status == 200, \
+        "tab and line breaks are white space (pasted text)"
 
 
 def test_a_page_far_past_the_end_is_empty_not_an_error(sd):
