@@ -610,8 +610,8 @@ warn_columns(struct csv_reader *r, char *const *names,
 	for (size_t k = 0; k < r->ncols; k++) {
 		const char *s = names[k];
 		switch (notes[k]) {
-		case NOTE_UNKNOWN:
-			diag_warn(r->d, r->name, r->rec_line, NULL,
+		case NOTE_UNKNOWN:       /* the spec: "reported once, as FILE:1" */
+			diag_warn(r->d, r->name, 1, NULL,
 			          "onbekende kolom \"%.*s\" genegeerd", shown(s), s);
 			break;
 		case NOTE_NAMELESS:

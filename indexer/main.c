@@ -51,7 +51,7 @@ struct run {
 	char err[512];
 };
 
-enum file_format { FMT_XML, FMT_CSV, FMT_UNREADABLE };
+enum file_format { FMT_XML, FMT_CSV, FMT_UTF16, FMT_UNREADABLE };
 
 static void
 usage(FILE *f)
@@ -111,7 +111,8 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* XML when the first byte after a BOM and white space is '<'. */
+/* XML when the first byte after a BOM and white space is '<'; UTF-16 (a
+ * spreadsheet's "Unicode text"), which neither reader takes, by its BOM. */
 static enum file_format
 sniff_format(const char *path)
 {
@@ -126,6 +127,9 @@ sniff_format(const char *path)
 	close(fd);
 	if (n < 0)
 		return FMT_UNREADABLE;
+	if (n >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) ||
+	    (buf[0] == 0xFE && buf[1] == 0xFF)))
+		return FMT_UTF16;       /* a byte order mark of UTF-16 */
 	if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
 		i = 3;
 	while (i < (size_t)n && (buf[i] == ' ' || buf[i] == '\t' ||
@@ -167,6 +171,10 @@ read_one(struct run *run, const char *path)
 		return xml_read_file(path, &run->diag, on_record, run);
 	case FMT_CSV:
 		return csv_read_file(path, &run->diag, on_record, run);
+	case FMT_UTF16:
+		diag_reject(&run->diag, path, 0, "het bestand is in UTF-16 "
+		    "opgeslagen; sla het op als UTF-8 (XML of CSV)");
+		return -1;
 	default:
 		diag_reject(&run->diag, path, 0, "kan bestand niet lezen: %s",
 		    strerror(errno));

@@ -325,3 +325,16 @@ def test_same_file_twice_keeps_the_first(tmp_path):
                  if l.lstrip().startswith("<aanbod ")]
     skips = sorted(d["line"] for d in res.diags([f]) if d["kind"] == "skip")
     assert skips == xml_lines, res
+
+
+def test_utf16_file_is_rejected_with_a_clear_reason(tmp_path):
+    """Spreadsheets save "Unicode text" as UTF-16, which neither format allows:
+    the file is rejected and the message says what to do."""
+    f = tmp_path / "unicode.xml"
+    f.write_bytes('<?xml version="1.0" encoding="UTF-16"?>\n<sociale-kaart/>\n'
+                  .encode("utf-16"))           # with its byte order mark
+    idx = str(tmp_path / "idx.db")
+    res = run_indexer("--index", idx, str(f))
+    assert res.rc == 2, res
+    assert "UTF-16" in res.err and "UTF-8" in res.err, res
+    assert not os.path.lexists(idx)
