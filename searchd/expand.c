@@ -1851,10 +1851,67 @@ do_splits(struct qctx *q)
 	return 0;
 }
 
+/* The joined form of a hyphen group, as the tokenizer colocates it. */
+struct joined_tok {
+	char s[NL_MAX_TOKEN];
+	int n;
+};
+
+static int
+joined_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct joined_tok *j = ctx;
+
+	(void)start;
+	(void)end;
+	if ((flags & NL_TOK_COLOCATED) && j->n == 0 && ntok < NL_MAX_TOKEN) {
+		memcpy(j->s, tok, (size_t)ntok);
+		j->s[ntok] = '\0';
+		j->n = ntok;
+	}
+	return 0;
+}
+
+/*
+ * A typed word with a hyphen ("koffie-ochtend") is also searched as its
+ * joined form, a group of its own: its word's group matches the parts or
+ * the joined form in any listing, while this one, rarer, lifts the
+ * listings that hold the compound itself ("Koffieochtend", "Koffie-ochtend")
+ * above those that only use both parts somewhere.
+ */
+static int
+do_hyphen_joins(struct qctx *q)
+{
+	for (int i = 0; i < q->nw; i++) {
+		struct joined_tok j = { .n = 0 };
+		const char *terms[1];
+		const char *qt;
+		long id;
+
+		if (q->w[i].stop || strchr(q->p->words[i], '-') == NULL ||
+		    (q->p->last_prefix && i == q->p->nwords - 1))
+			continue;
+		nl_tokenizer_run(q->tok, q->p->words[i], -1, joined_cb, &j);
+		/* (the word's stem, in the seen set already, is this joined
+		 * form: it is not a group of its own yet all the same) */
+		if (j.n == 0 || (id = voc_find(q->x, j.s, (size_t)j.n)) < 0 ||
+		    (qt = term_qtext(q->x, (uint32_t)id)) == NULL)
+			continue;
+		seen_add(q, voc_str(q->x, (uint32_t)id));
+		terms[0] = qt;
+		if (plan_add_terms(q->p, terms, 1, EXPAND_W_JOIN, i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 do_joins(struct qctx *q)
 {
 	static const char *const links[] = { "", "s", "en", "e" };
+
+	if (do_hyphen_joins(q) != 0)
+		return -1;
 
 	for (int i = 0; i + 1 < q->nw; i++) {
 		struct qword *a = &q->w[i], *b = &q->w[i + 1];

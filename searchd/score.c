@@ -30,7 +30,7 @@ struct list {
 	uint32_t n, cap;
 };
 
-enum { L_POS, L_CUR, L_TMP, L_GRP, L_GTMP, L_COUNT };
+enum { L_POS, L_CUR, L_TMP, L_GRP, L_GTMP, L_BEFORE, L_ALT, L_COUNT };
 
 struct score_ctx {
 	sqlite3_stmt *lookup;     /* docs of one token */
@@ -45,6 +45,7 @@ struct score_ctx {
 struct qtoken {
 	char s[NL_MAX_TOKEN];
 	int n, flags;
+	int start;                /* byte offset in the term */
 };
 
 struct qterm {
@@ -269,7 +270,6 @@ collect_token(void *ctx, int flags, const char *tok, int ntok, int start,
 {
 	struct qterm *q = ctx;
 
-	(void)start;
 	(void)end;
 	if (q->n == MAX_QTOKENS || ntok <= 0 || ntok >= NL_MAX_TOKEN)
 		return 0;
@@ -277,6 +277,7 @@ collect_token(void *ctx, int flags, const char *tok, int ntok, int start,
 	q->t[q->n].s[ntok] = '\0';
 	q->t[q->n].n = ntok;
 	q->t[q->n].flags = flags;
+	q->t[q->n].start = start;
 	q->n++;
 	return 0;
 }
@@ -342,44 +343,75 @@ eval_prefix(struct score_ctx *sc, const struct model *m,
 }
 
 /*
- * The matches of one position of a term into out: token k and the
- * colocated tokens after it (alternatives), stop words left out. Sets
- * *next to the position after it and *empty when it had no usable token.
+ * A term's tokens come in positions: a token, then the tokens colocated
+ * with it. The tokenizer (not in prefix mode, as here) colocates only one
+ * kind: the joined form of a hyphen group ("koffie-ochtend" gives koffie,
+ * ochtend and, with ochtend, koffieochtend), which starts where the
+ * group's first part starts. A group matches where all its parts do
+ * (a phrase: the smaller frequency) or where its joined form does
+ * ("Koffieochtend" is the same word), whichever gives more.
  */
+
+/* The joined token after position k (the colocated one), or -1. */
 static int
-eval_position(struct score_ctx *sc, const struct model *m,
-              const struct qterm *q, int k, int *next, int *empty,
-              struct list *out)
+joined_after(const struct qterm *q, int k, int *next)
+{
+	int end = k + 1, joined = -1;
+
+	while (end < q->n && (q->t[end].flags & NL_TOK_COLOCATED)) {
+		if (joined < 0 && !(q->t[end].flags & NL_TOK_STOPWORD))
+			joined = end;
+		end++;
+	}
+	*next = end;
+	return joined;
+}
+
+/* 1 when position k starts a hyphen group: a joined token later on
+ * starts where token k starts. */
+static int
+starts_group(const struct qterm *q, int k)
+{
+	for (int j = k + 1; j < q->n; j++)
+		if ((q->t[j].flags & NL_TOK_COLOCATED) &&
+		    q->t[j].start == q->t[k].start)
+			return 1;
+	return 0;
+}
+
+/* cur = the parts' matches (seg, when have_seg) or the joined token j's,
+ * per listing the larger frequency. */
+static int
+join_alternative(struct score_ctx *sc, const struct model *m,
+                 const struct qtoken *j, struct list *cur, int have_seg,
+                 struct list *out)
 {
 	struct dense_add d = { sc, D_MAX };
-	int end = k + 1, nalt = 0, rc;
+	int rc = OK;
 
-	while (end < q->n && (q->t[end].flags & NL_TOK_COLOCATED))
-		end++;
-	*next = end;
-	out->n = 0;
-	for (int j = k; j < end; j++)
-		if (!(q->t[j].flags & NL_TOK_STOPWORD))
-			nalt++;
-	*empty = nalt == 0;
-	if (nalt == 0)
+	for (uint32_t k = 0; have_seg && k < cur->n; k++)
+		add_to_dense(&d, cur->v[k].i, cur->v[k].v);
+	rc = read_token(sc, m, j->s, j->n, add_to_dense, &d);
+	if (dense_flush(sc, out) != 0)
+		return NOMEM;
+	return rc;
+}
+
+/* cur = cur AND pos (the smaller frequency), or pos when cur is unset. */
+static int
+and_into(struct score_ctx *sc, struct list *cur, struct list *pos, int *have)
+{
+	struct list *tmp = &sc->l[L_TMP];
+
+	if (!*have) {
+		list_swap(cur, pos);
+		*have = 1;
 		return OK;
-	if (nalt == 1) {
-		for (int j = k; j < end; j++)
-			if (!(q->t[j].flags & NL_TOK_STOPWORD))
-				return read_token(sc, m, q->t[j].s, q->t[j].n,
-				    add_to_list, out);
 	}
-	for (int j = k; j < end; j++) {
-		if (q->t[j].flags & NL_TOK_STOPWORD)
-			continue;
-		if ((rc = read_token(sc, m, q->t[j].s, q->t[j].n, add_to_dense,
-		    &d)) != OK) {
-			dense_flush(sc, out);
-			return rc;
-		}
-	}
-	return dense_flush(sc, out) == 0 ? OK : NOMEM;
+	if (list_intersect(cur, pos, tmp, 1) != 0)
+		return NOMEM;
+	list_swap(cur, tmp);
+	return OK;
 }
 
 /* The listings matching term `text` with its frequency, into L_CUR. */
@@ -390,8 +422,8 @@ eval_term(struct score_ctx *sc, const struct model *m,
 	struct qterm q;
 	struct score_prefix pf;
 	struct list *cur = &sc->l[L_CUR], *pos = &sc->l[L_POS],
-	    *tmp = &sc->l[L_TMP];
-	int k = 0, first = 1, rc;
+	    *before = &sc->l[L_BEFORE], *alt = &sc->l[L_ALT];
+	int k = 0, have = 0, in_group = 0, have_before = 0, rc;
 
 	q.n = 0;
 	cur->n = 0;
@@ -400,24 +432,40 @@ eval_term(struct score_ctx *sc, const struct model *m,
 	if (nl_tokenizer_run(tok, text, -1, collect_token, &q) != 0)
 		return NOMEM;
 	while (k < q.n) {
-		int next, empty;
+		int next, joined = joined_after(&q, k, &next);
 
-		if ((rc = eval_position(sc, m, &q, k, &next, &empty, pos)) != OK)
-			return rc;
-		k = next;
-		if (empty)
-			continue;
-		if (first) {
-			list_swap(cur, pos);
-			first = 0;
-		} else {
-			if (list_intersect(cur, pos, tmp, 1) != 0)
-				return NOMEM;
-			list_swap(cur, tmp);
+		if (!in_group && joined < 0 && starts_group(&q, k)) {
+			list_swap(before, cur);   /* the parts start afresh */
+			have_before = have;
+			cur->n = 0;
+			have = 0;
+			in_group = 1;
 		}
-		if (cur->n == 0)
+		if (!(q.t[k].flags & NL_TOK_STOPWORD)) {
+			pos->n = 0;
+			if ((rc = read_token(sc, m, q.t[k].s, q.t[k].n,
+			    add_to_list, pos)) != OK ||
+			    (rc = and_into(sc, cur, pos, &have)) != OK)
+				return rc;
+		}
+		/* The group ends here. (A joined token whose first part gave
+		 * no token of its own, so no group began, is left out.) */
+		if (joined >= 0 && in_group) {
+			if ((rc = join_alternative(sc, m, &q.t[joined], cur, have,
+			    alt)) != OK)
+				return rc;
+			list_swap(cur, before);
+			have = have_before;
+			in_group = 0;
+			if ((rc = and_into(sc, cur, alt, &have)) != OK)
+				return rc;
+		}
+		k = next;
+		if (have && cur->n == 0 && !in_group)
 			break;
 	}
+	if (!have)
+		cur->n = 0;
 	return OK;
 }
 
