@@ -81,8 +81,19 @@ add_pair(struct param_list *l, const char *s, size_t n, const char **bad)
 		l->cap = ncap;
 	}
 	p = &l->v[l->n];
-	if ((e = params_decode(s, nlen, 1, &p->name)) != PARAMS_OK)
+	if ((e = params_decode(s, nlen, 1, &p->name)) != PARAMS_OK) {
+		/* name the parameter as it was sent (still %-encoded, so
+		 * printable ASCII), for the problem's invalidParams */
+		if (e != PARAMS_NOMEM && (p->name = strndup(s, nlen)) != NULL) {
+			for (char *c = p->name; *c != '\0'; c++)
+				if (*c < 0x21 || *c > 0x7E)
+					*c = '?';
+			p->value = NULL;
+			l->n++;
+			*bad = p->name;
+		}
 		return e;
+	}
 	if (eq == NULL)
 		e = params_decode("", 0, 1, &p->value);
 	else

@@ -57,6 +57,7 @@ problem_set(struct problem *p, unsigned status, const char *param,
 	va_end(ap);
 	sanitize_utf8(p->detail);
 	if (param != NULL) {
+		p->has_param = 1;
 		snprintf(p->param, sizeof(p->param), "%s", param);
 		sanitize_utf8(p->param);
 		snprintf(p->reason, sizeof(p->reason), "%s", p->detail);

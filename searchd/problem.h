@@ -11,7 +11,8 @@ struct problem {
 	unsigned status;       /* 400, 404, 405, 414, 500, 503 */
 	const char *title;     /* short Dutch title (static) */
 	char detail[512];      /* what is wrong, for people */
-	char param[64];        /* the parameter at fault, or "" */
+	char param[64];        /* the parameter at fault (may be ""), */
+	int has_param;         /* ... when this is set */
 	char reason[512];      /* why that parameter is wrong */
 };
 

@@ -541,7 +541,7 @@ json_problem(const struct problem *p, const char *instance)
 	json_object_set_new(o, "detail", json_string(p->detail));
 	if (instance != NULL)
 		json_object_set_new(o, "instance", json_string(instance));
-	if (p->param[0] != '\0') {
+	if (p->has_param) {
 		json_t *ip = json_object(), *list = json_array();
 		json_object_set_new(ip, "name", json_string(p->param));
 		json_object_set_new(ip, "reason", json_string(p->reason));

@@ -65,3 +65,10 @@ def test_a_page_far_past_the_end_is_empty_not_an_error(sd):
     assert far["totaal"] == first["totaal"]
     assert sd.search({"pagina": "2147483647", "perPagina": "100"})["resultaten"] == []
     check_problem(sd.get("/v1/aanbod?pagina=2147483648"), 400, "pagina")
+
+
+def test_a_bad_parameter_name_is_named_in_invalid_params(sd):
+    body = check_problem(sd.get("/v1/aanbod?=x"), 400, "", "empty name")
+    assert body["invalidParams"][0]["name"] == ""
+    check_problem(sd.get("/v1/aanbod?%FF=1"), 400, "%FF", "name not UTF-8")
+    check_problem(sd.get("/v1/aanbod?a%ZZ=1"), 400, "a%ZZ", "bad escape in a name")
