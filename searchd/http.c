@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,11 +73,30 @@ cut_library_arguments(const char *uri)
 		q[1] = '\0';
 }
 
+/* The origin form of a request target: an absolute-form target
+ * ("http://host:port/v1/aanbod?q=x", RFC 9112 3.2.2) without its scheme
+ * and authority; any other target as it is. */
+static const char *
+origin_form(const char *uri)
+{
+	const char *p;
+
+	if (strncasecmp(uri, "http://", 7) == 0)
+		p = uri + 7;
+	else if (strncasecmp(uri, "https://", 8) == 0)
+		p = uri + 8;
+	else
+		return uri;
+	p += strcspn(p, "/?");
+	return *p == '/' ? p : uri;     /* "http://host?x": left as it is */
+}
+
 static void *
-on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+on_uri(void *cls, const char *raw_uri, struct MHD_Connection *con)
 {
 	const struct http_server *s = cls;
 	struct req_state *st = calloc(1, sizeof(*st));
+	const char *uri = origin_form(raw_uri);
 	size_t n = strlen(uri), plen = strcspn(uri, "?");
 
 	(void)con;
@@ -91,7 +111,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	snprintf(st->log_path, sizeof(st->log_path), "%.*s",
 	    (int)(plen < sizeof(st->log_path) - 1 ? plen :
 	    sizeof(st->log_path) - 1), uri);
-	cut_library_arguments(uri);
+	cut_library_arguments(raw_uri);
 	return st;
 }
 
@@ -476,7 +496,6 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 	int api;
 
 	(void)url;
-	(void)version;
 	(void)upload_data;
 	if (st == NULL)
 		return MHD_NO;
@@ -512,6 +531,13 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 	if (st->target == NULL) {
 		problem_set(&p, 414, NULL, "Het adres is langer dan %zu tekens.",
 		    s->cfg.max_target);
+		return respond_problem(con, st, &p, !api);
+	}
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST) == NULL) {
+		problem_set(&p, 400, NULL, "Een HTTP/1.1-verzoek moet een "
+		    "Host-kopregel hebben.");
 		return respond_problem(con, st, &p, !api);
 	}
 	e = params_parse(st->target, &pl, &bad);

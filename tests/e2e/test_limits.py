@@ -72,3 +72,17 @@ def test_a_bad_parameter_name_is_named_in_invalid_params(sd):
     assert body["invalidParams"][0]["name"] == ""
     check_problem(sd.get("/v1/aanbod?%FF=1"), 400, "%FF", "name not UTF-8")
     check_problem(sd.get("/v1/aanbod?a%ZZ=1"), 400, "a%ZZ", "bad escape in a name")
+
+
+def test_http11_without_host_is_400_and_absolute_form_is_served(sd):
+    """RFC 9112: a server must answer 400 to HTTP/1.1 without Host (3.2), and must
+    accept a target in absolute form (3.2.2)."""
+    ans = sd.raw(b"GET /v1/aanbod HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert raw_status(ans) == 400, ans[:200]
+    assert b"application/problem+json" in ans
+    ans = sd.raw(b"GET /v1/aanbod HTTP/1.0\r\n\r\n")
+    assert raw_status(ans) == 200, ans[:200]
+    ans = sd.raw(("GET http://127.0.0.1:%d/v1/aanbod?q=koffie&perPagina=1 HTTP/1.1\r\n"
+                  "Host: 127.0.0.1\r\nConnection: close\r\n\r\n" % sd.port).encode())
+    assert raw_status(ans) == 200, ans[:200]
+    assert b'"perPagina":1' in ans
