@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textutil.h"
+
 static int
 reserve(struct sbuf *b, size_t extra)
 {
@@ -67,13 +69,32 @@ void
 sbuf_html_n(struct sbuf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':  sbuf_put(b, "&amp;"); break;
-		case '<':  sbuf_put(b, "&lt;"); break;
-		case '>':  sbuf_put(b, "&gt;"); break;
-		case '"':  sbuf_put(b, "&quot;"); break;
-		case '\'': sbuf_put(b, "&#39;"); break;
-		default:   sbuf_putn(b, s + i, 1); break;
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t k;
+
+		switch (c) {
+		case '&':  sbuf_put(b, "&amp;"); continue;
+		case '<':  sbuf_put(b, "&lt;"); continue;
+		case '>':  sbuf_put(b, "&gt;"); continue;
+		case '"':  sbuf_put(b, "&quot;"); continue;
+		case '\'': sbuf_put(b, "&#39;"); continue;
+		default:   break;
+		}
+		if (c >= 0x20 && c < 0x7F) {
+			sbuf_putn(b, s + i, 1);
+		} else if (c == '\t' || c == '\n' || c == '\r') {
+			sbuf_putn(b, s + i, 1);
+		} else if (c >= 0x80 && (k = utf8_decode(s + i, n - i, &cp)) > 0) {
+			if (cp <= 0x9F)           /* C1 control */
+				sbuf_put(b, "\xEF\xBF\xBD");
+			else
+				sbuf_putn(b, s + i, k);
+			i += k - 1;
+		} else {
+			/* invalid UTF-8 or a control character (a damaged
+			 * index): the replacement character, never raw bytes */
+			sbuf_put(b, "\xEF\xBF\xBD");
 		}
 	}
 }

@@ -20,7 +20,9 @@ void sbuf_put(struct sbuf *b, const char *s);
 void sbuf_putn(struct sbuf *b, const char *s, size_t n);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Appends s with & < > " ' escaped. NULL appends nothing. */
+/* Appends s with & < > " ' escaped; invalid UTF-8 and control characters
+ * (but tab and line breaks) become U+FFFD, so a page is always valid UTF-8.
+ * NULL appends nothing. */
 void sbuf_html(struct sbuf *b, const char *s);
 /* The same for the n bytes at s. */
 void sbuf_html_n(struct sbuf *b, const char *s, size_t n);

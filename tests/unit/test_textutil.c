@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sbuf.h"
 #include "textutil.h"
 
 static int
@@ -504,4 +505,21 @@ Test(textutil, html_many_references_decode_all)
 	cr_assert_eq(strspn(t, "&"), 100000);
 	free(t);
 	free(in);
+}
+
+/* HTML text is escaped and always valid UTF-8: a damaged index cannot put
+ * raw bytes or control characters on a page. */
+Test(textutil, sbuf_html_escapes_and_keeps_pages_valid_utf8)
+{
+	struct sbuf b = { 0 };
+
+	sbuf_html(&b, "<a href=\"x\">caf\xC3\xA9 & 'y'</a>\tz\n");
+	cr_assert_str_eq(b.s, "&lt;a href=&quot;x&quot;&gt;caf\xC3\xA9 &amp; "
+	    "&#39;y&#39;&lt;/a&gt;\tz\n");
+	b.len = 0;
+	sbuf_html(&b, "a\xFF" "b\x01" "c\xC2\x85" "d\xE2\x82");
+	cr_assert_str_eq(b.s, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD"
+	    "d\xEF\xBF\xBD\xEF\xBF\xBD");
+	cr_assert(utf8_valid(b.s, b.len));
+	sbuf_free(&b);
 }
