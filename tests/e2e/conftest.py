@@ -425,6 +425,25 @@ def moddir(tmp_path_factory, request):
     return tmp_path_factory.mktemp(request.module.__name__.replace("test_", ""))
 
 
+def index_listings(tmp_path, listings):
+    """Indexes a small XML export made of listings, (id, inner XML) pairs that get
+    soort informeel and gemeente GM0307 when they name none; returns the index path."""
+    body = ""
+    for lid, inner in listings:
+        if "<soort>" not in inner:
+            inner += "<soort>informeel</soort>"
+        if "<gemeente>" not in inner:
+            inner += "<gemeente>GM0307</gemeente>"
+        body += '<aanbod id="%s">%s</aanbod>\n' % (lid, inner)
+    xml = tmp_path / "export.xml"
+    xml.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<sociale-kaart>\n%s'
+                   '</sociale-kaart>\n' % body, encoding="utf-8")
+    idx = str(tmp_path / "idx.db")
+    res = run_indexer("--index", idx, str(xml))
+    assert res.rc == 0, res
+    return idx
+
+
 @contextlib.contextmanager
 def running_searchd(index, logdir, name="searchd"):
     s = Searchd(index, str(logdir), name)

@@ -9,7 +9,7 @@ the wijk's gemeente; each facet ignores its own filter; counts > 0 only.
 """
 import pytest
 
-from conftest import refmodel, run_indexer, running_searchd
+from conftest import index_listings, refmodel, running_searchd
 
 FACETS = ("thema", "doelgroep", "wijk", "gemeente", "soort")
 
@@ -343,21 +343,13 @@ def test_hyphenated_query_finds_the_joined_spelling(tmp_path):
     """Dutch writes compounds with or without a hyphen: "koffie-ochtend" must find
     a listing that only says "Koffieochtend", and rank the compound above a
     listing that merely uses both words somewhere; "e-mail" finds "email"."""
-    xml = tmp_path / "hyphen.xml"
-    xml.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<sociale-kaart>\n'
-        '<aanbod id="h-joined"><naam>Koffieochtend</naam><soort>informeel</soort>'
-        '<gemeente>GM0307</gemeente></aanbod>\n'
-        '<aanbod id="h-hyphen"><naam>Buurtkamer Koffie-ochtend</naam><soort>informeel</soort>'
-        '<gemeente>GM0307</gemeente></aanbod>\n'
-        '<aanbod id="h-apart"><naam>Buurtkamer</naam><samenvatting>Koffie en thee; elke '
-        'ochtend open, ook de koffie van de ochtend is gratis.</samenvatting>'
-        '<soort>informeel</soort><gemeente>GM0307</gemeente></aanbod>\n'
-        '<aanbod id="h-mail"><naam>Digitaal spreekuur</naam><samenvatting>Hulp bij uw email'
-        '</samenvatting><soort>informeel</soort><gemeente>GM0307</gemeente></aanbod>\n'
-        '</sociale-kaart>\n', encoding="utf-8")
-    idx = str(tmp_path / "idx.db")
-    assert run_indexer("--index", idx, str(xml)).rc == 0
+    idx = index_listings(tmp_path, [
+        ("h-joined", "<naam>Koffieochtend</naam>"),
+        ("h-hyphen", "<naam>Buurtkamer Koffie-ochtend</naam>"),
+        ("h-apart", "<naam>Buurtkamer</naam><samenvatting>Koffie en thee; elke ochtend open, "
+                    "ook de koffie van de ochtend is gratis.</samenvatting>"),
+        ("h-mail", "<naam>Digitaal spreekuur</naam><samenvatting>Hulp bij uw email"
+                   "</samenvatting>")])
     with running_searchd(idx, tmp_path) as s:
         got = [r["id"] for r in s.search({"q": "koffie-ochtend"})["resultaten"]]
         assert "h-joined" in got and "h-hyphen" in got, got

@@ -1,7 +1,7 @@
 """Suggestions while typing (GET /v1/suggesties) and prefix search (prefix=ja)."""
 import unicodedata
 
-from conftest import qs, run_indexer, running_searchd
+from conftest import index_listings, qs, running_searchd
 
 
 def fold(s):
@@ -70,18 +70,10 @@ def test_prefix_search_finds_words_being_typed(sd):
 def test_words_only_paused_or_ended_listings_use_are_not_suggested(tmp_path):
     """A paused or ended listing is never found, so a word that only it uses
     must not be suggested (it would lead to no results)."""
-    xml = tmp_path / "status.xml"
-    xml.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<sociale-kaart>\n'
-        '<aanbod id="s-1"><naam>Koffieochtend Waterkant</naam><soort>informeel</soort>'
-        '<gemeente>GM0307</gemeente></aanbod>\n'
-        '<aanbod id="s-2"><naam>Zwemclub Waterlelie</naam><soort>informeel</soort>'
-        '<status>gepauzeerd</status><gemeente>GM0307</gemeente></aanbod>\n'
-        '<aanbod id="s-3"><naam>Waterpolo Waterkant</naam><soort>informeel</soort>'
-        '<status>beeindigd</status><gemeente>GM0307</gemeente></aanbod>\n'
-        '</sociale-kaart>\n', encoding="utf-8")
-    idx = str(tmp_path / "idx.db")
-    assert run_indexer("--index", idx, str(xml)).rc == 0
+    idx = index_listings(tmp_path, [
+        ("s-1", "<naam>Koffieochtend Waterkant</naam>"),
+        ("s-2", "<naam>Zwemclub Waterlelie</naam><status>gepauzeerd</status>"),
+        ("s-3", "<naam>Waterpolo Waterkant</naam><status>beeindigd</status>")])
     with running_searchd(idx, tmp_path) as sd:
         words = {s["tekst"] for s in suggest(sd, "water") if s["soort"] == "woord"}
         assert "waterkant" in words, words
