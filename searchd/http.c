@@ -528,9 +528,12 @@ handle(void *cls, struct MHD_Connection *con, const char *url,
 		    "groter dan %zu bytes.", s->cfg.max_headers);
 		return respond_problem(con, st, &p, !api);
 	}
-	if (st->target == NULL) {
-		problem_set(&p, 414, NULL, "Het adres is langer dan %zu tekens.",
-		    s->cfg.max_target);
+	/* The limit is on the whole request line ("GET target HTTP/1.1"),
+	 * as the spec words it. */
+	if (st->target == NULL || strlen(method) + 1 + st->target_len + 1 +
+	    strlen(version) > s->cfg.max_target) {
+		problem_set(&p, 414, NULL, "De eerste regel van het verzoek is "
+		    "langer dan %zu tekens.", s->cfg.max_target);
 		return respond_problem(con, st, &p, !api);
 	}
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&

@@ -280,6 +280,14 @@ def test_request_line_limits(sd):
     path = "/v1/aanbod?perPagina=1" + part * (17 * 1024 // len(part) + 10)
     ans = sd.raw(("GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" % path).encode())
     assert raw_status(ans) == 414, ans[:300]
+    # the limit is on the whole request line: "GET " + target + " HTTP/1.1"
+    for target_len, status in ((16384 - 13, 200), (16384 - 12, 414)):   # 13 = "GET  HTTP/1.1"
+        head = "/v1/aanbod?soort=" + "&soort=" * 2000 + "&perPagina="
+        path = head + "0" * (target_len - len(head) - 1) + "1"    # 000…01 is 1
+        assert len(path) == target_len
+        ans = sd.raw(("GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                      % path).encode())
+        assert raw_status(ans) == status, (target_len, ans[:300])
     # huge headers: 431
     hdrs = "".join("X-Opvulling-%03d: %s\r\n" % (i, "h" * 200) for i in range(200))
     ans = sd.raw(("GET /v1/aanbod HTTP/1.1\r\nHost: localhost\r\n%sConnection: close\r\n\r\n"
