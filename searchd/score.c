@@ -379,7 +379,7 @@ starts_group(const struct qterm *q, int k)
 	return 0;
 }
 
-/* cur = the parts' matches (seg, when have_seg) or the joined token j's,
+/* out = the parts' matches (cur, when have_seg) or the joined token j's,
  * per listing the larger frequency. */
 static int
 join_alternative(struct score_ctx *sc, const struct model *m,
