@@ -318,18 +318,20 @@ single(struct build_ctx *c, const char *name, char **out)
 	for (size_t i = c->first[fi]; i != NONE; i = c->next[i]) {
 		const char *raw = c->rec->fields[i].value, *t;
 		size_t len;
+		char *v;
 
 		t = text_trim_span(raw, strlen(raw), &len);
 		if (len == 0)
 			continue;
-		if (++count > 1)
-			continue;
-		rc = check_text(c, name, t, len);
-		if (rc != 0)
+		if ((rc = check_text(c, name, t, len)) != 0)
 			return rc;
-		*out = dup_text(t, len);
-		if (*out == NULL)
+		if ((v = dup_text(t, len)) == NULL)
 			return -1;
+		if (v[0] == '\0' || ++count > 1) {   /* only control characters */
+			free(v);
+			continue;
+		}
+		*out = v;
 	}
 	if (count > 1)
 		return warn(c, "veld %s staat er meer dan één keer in; de eerste "
@@ -393,7 +395,7 @@ multi(struct build_ctx *c, const char *name, struct strlist *vals)
 			v = dup_text(t, len);
 			if (v == NULL)
 				return -1;
-			rc = add_unique(c, U_VALUES, vals, v);
+			rc = v[0] == '\0' ? 0 : add_unique(c, U_VALUES, vals, v);
 			free(v);
 			if (rc < 0)
 				return -1;
@@ -596,7 +598,7 @@ build_id(struct build_ctx *c)
 
 		if (n > 0) {
 			TRY(check_text(c, "id", t, n));
-			l->id = dup_text(t, n);
+			l->id = strndup(t, n);  /* as read: the pattern judges it */
 			if (l->id == NULL)
 				return -1;
 		}

@@ -819,9 +819,14 @@ Test(listing_build, control_characters_are_replaced)
 	cr_assert_str_eq(l.omschrijving, "a [31mb");
 	listing_free(&l);
 
+	/* a value of only control characters is an empty value: absent */
+	warn_xml_with("tijden-toelichting", "\x01\x02", NULL, &l);
+	cr_assert_null(l.tijden_toelichting);
+	listing_free(&l);
+
 	struct raw_record r;
 
-	csv_with(&r, "trefwoord", "del\x7F|\x02koffie");
+	csv_with(&r, "trefwoord", "\x01|del\x7F|\x02koffie");
 	expect_ok(&r, &l, "");
 	cr_assert_eq(l.trefwoorden.n, 2);
 	cr_assert_str_eq(l.trefwoorden.v[0], "del");
