@@ -549,8 +549,14 @@ lower_char(const char *s, size_t n, utf8proc_int32_t *cp)
 static int
 same_word(const char *word, const char *s, size_t n)
 {
-	size_t wn = strlen(word), i = 0, j = 0;
+	unsigned char w0 = (unsigned char)word[0];
+	unsigned char s0 = n > 0 ? (unsigned char)s[0] : 0;
+	size_t wn, i = 0, j = 0;
 
+	/* most lookups differ in an ASCII first letter: no more work */
+	if (w0 < 0x80 && s0 < 0x80 && (w0 | 0x20) != (s0 | 0x20))
+		return 0;
+	wn = strlen(word);
 	while (i < wn && j < n) {
 		utf8proc_int32_t a, b;
 		size_t ka = lower_char(word + i, wn - i, &a);

@@ -243,16 +243,51 @@ def_index(const struct build_ctx *c, const char *name)
 
 /* ---- values ------------------------------------------------------------- */
 
-/* Skips the record when s[0..n) is no valid UTF-8 (the readers decode
- * every file, so this guards against a reader bug). */
+/* Looks at s[0..n) once: -1 when it is no valid UTF-8, 1 when it holds
+ * something dup_text() changes (a CR, another control character, DEL, a
+ * C1 character), else 0 (the common case: a plain copy will do). */
 static int
-check_text(struct build_ctx *c, const char *field, const char *s, size_t n)
+text_scan(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int change = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = p[i];
+		uint32_t cp;
+		size_t len;
+
+		if (ch >= 0x20 && ch < 0x7F) {
+			i++;            /* printable ASCII: most of any text */
+			continue;
+		}
+		if (ch < 0x80) {
+			change |= ch != '\n' && ch != '\t';
+			i++;
+			continue;
+		}
+		if ((len = utf8_decode(s + i, n - i, &cp)) == 0)
+			return -1;
+		change |= cp <= 0x9F;
+		i += len;
+	}
+	return change;
+}
+
+/* Skips the record when s[0..n) is no valid UTF-8 (the readers decode
+ * every file, so this guards against a reader bug). Otherwise returns 0
+ * and sets *change as text_scan() says. */
+static int
+check_text(struct build_ctx *c, const char *field, const char *s, size_t n,
+           int *change)
 {
 	char *tmp;
-	int rc;
+	int rc = text_scan(s, n);
 
-	if (utf8_valid(s, n))
+	if (rc >= 0) {
+		*change = rc;
 		return 0;
+	}
 	tmp = strndup(s, n);
 	if (tmp == NULL)
 		return -1;
@@ -268,17 +303,18 @@ check_text(struct build_ctx *c, const char *field, const char *s, size_t n)
  * programs write for a line break inside a cell); any other control
  * character (C0 but tab, DEL, C1) becomes a space, so that no control
  * character reaches the index, the JSON or the HTML. The spec does not
- * skip a listing for them, and nothing readable is lost.
+ * skip a listing for them, and nothing readable is lost. change is what
+ * text_scan() said: 0 makes it a plain copy.
  */
 static char *
-dup_text(const char *s, size_t n)
+dup_text(const char *s, size_t n, int change)
 {
-	char *out = malloc(n + 1);
+	char *out = change ? malloc(n + 1) : strndup(s, n);
 	const char *t;
 	size_t w = 0, len;
 
-	if (out == NULL)
-		return NULL;
+	if (out == NULL || !change)
+		return out;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
@@ -312,7 +348,7 @@ static int
 single(struct build_ctx *c, const char *name, char **out)
 {
 	size_t fi = def_index(c, name), count = 0;
-	int rc;
+	int rc, change;
 
 	*out = NULL;
 	for (size_t i = c->first[fi]; i != NONE; i = c->next[i]) {
@@ -323,9 +359,9 @@ single(struct build_ctx *c, const char *name, char **out)
 		t = text_trim_span(raw, strlen(raw), &len);
 		if (len == 0)
 			continue;
-		if ((rc = check_text(c, name, t, len)) != 0)
+		if ((rc = check_text(c, name, t, len, &change)) != 0)
 			return rc;
-		if ((v = dup_text(t, len)) == NULL)
+		if ((v = dup_text(t, len, change)) == NULL)
 			return -1;
 		if (v[0] == '\0' || ++count > 1) {   /* only control characters */
 			free(v);
@@ -380,7 +416,7 @@ multi(struct build_ctx *c, const char *name, struct strlist *vals)
 			size_t partlen, len;
 			const char *t, *bar = NULL;
 			char *v;
-			int rc;
+			int rc, change;
 
 			if (c->rec->multi_joined)
 				bar = strchr(p, '|');
@@ -389,10 +425,10 @@ multi(struct build_ctx *c, const char *name, struct strlist *vals)
 			p += partlen + (bar ? 1 : 0);
 			if (len == 0)
 				continue;
-			rc = check_text(c, name, t, len);
+			rc = check_text(c, name, t, len, &change);
 			if (rc != 0)
 				return rc;
-			v = dup_text(t, len);
+			v = dup_text(t, len, change);
 			if (v == NULL)
 				return -1;
 			rc = v[0] == '\0' ? 0 : add_unique(c, U_VALUES, vals, v);
@@ -597,7 +633,9 @@ build_id(struct build_ctx *c)
 		const char *t = text_trim_span(c->rec->id, strlen(c->rec->id), &n);
 
 		if (n > 0) {
-			TRY(check_text(c, "id", t, n));
+			int change;
+
+			TRY(check_text(c, "id", t, n, &change));
 			l->id = strndup(t, n);  /* as read: the pattern judges it */
 			if (l->id == NULL)
 				return -1;
