@@ -16,6 +16,11 @@
 
 #include "batch_insert.h"
 #include "nl_tokenizer.h"
+#include "piece_memo.h"
+
+/* The labels field: pieces joined by PIECE_SEP (index_writer.c). */
+#define FIELD_LABELS 5
+#define PIECE_SEP    " ; "
 
 struct term {
 	uint32_t str, len;      /* text: arena[str .. str+len) */
@@ -48,6 +53,10 @@ struct postings_build {
 	postings_token_cb observer;
 	void *observer_ctx;
 	int nomem;
+	/* the labels pieces' tokens, recorded once (piece_memo.h) */
+	struct piece_memo *memo;
+	uint32_t piece_off;     /* offset of the piece being tokenized */
+	int recording;          /* its tokens go into the memo */
 };
 
 static const uint32_t FIELD_WEIGHT2[SK_FIELD_COUNT] = SK_FIELD_WEIGHT2_INIT;
@@ -151,42 +160,130 @@ term_of(struct postings_build *pb, const char *tok, int n)
 	return (long)(pb->nterms - 1);
 }
 
+/* Counts one occurrence of term id in the listing being collected.
+ * Returns 0 or -1 (ENOMEM). */
 static int
-on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+count_term(struct postings_build *pb, uint32_t id)
 {
-	struct postings_build *pb = ctx;
-	uint32_t tag = nl_tokenizer_tag(pb->tok);   /* term number + 1, or 0 */
-	struct term *t;
-	long id;
+	struct term *t = &pb->terms[id];
 
-	if (pb->observer != NULL && pb->observer(pb->observer_ctx, pb->field,
-	    pb->text, flags, tok, ntok, start, end) != 0)
-		goto nomem;
-	if (!(flags & NL_TOK_COLOCATED))
-		pb->ntokens++;
-	if ((flags & NL_TOK_STOPWORD) || ntok <= 0)
-		return 0;
-	if (tag != 0) {
-		id = (long)tag - 1;     /* the word was seen: no hash lookup */
-	} else {
-		if ((id = term_of(pb, tok, ntok)) < 0)
-			goto nomem;
-		nl_tokenizer_set_tag(pb->tok, (uint32_t)id + 1);
-	}
-	t = &pb->terms[id];
 	if (t->cur_rowid != pb->rowid) {
 		if (grow((void **)&pb->touched, &pb->touchcap, pb->ntouched + 1,
 		    sizeof(*pb->touched)) != 0)
-			goto nomem;
-		pb->touched[pb->ntouched++] = (uint32_t)id;
+			return -1;
+		pb->touched[pb->ntouched++] = id;
 		t->cur_rowid = pb->rowid;
 		t->cur_f2 = 0;
 	}
 	t->cur_f2 += pb->weight2;
 	return 0;
+}
+
+/* One token of the field being tokenized; start and end are in the piece
+ * given to the tokenizer (the whole field, or a piece of labels at
+ * piece_off). */
+static int
+on_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct postings_build *pb = ctx;
+	uint32_t tag = nl_tokenizer_tag(pb->tok);   /* term number + 1, or 0 */
+	uint32_t term = PIECE_NO_TERM;
+	long id;
+
+	if (pb->observer != NULL && pb->observer(pb->observer_ctx, pb->field,
+	    pb->text, flags, tok, ntok, start + (int)pb->piece_off,
+	    end + (int)pb->piece_off) != 0)
+		goto nomem;
+	if (!(flags & NL_TOK_COLOCATED))
+		pb->ntokens++;
+	if (!(flags & NL_TOK_STOPWORD) && ntok > 0) {
+		if (tag != 0) {
+			id = (long)tag - 1;  /* the word was seen: no hash lookup */
+		} else {
+			if ((id = term_of(pb, tok, ntok)) < 0)
+				goto nomem;
+			nl_tokenizer_set_tag(pb->tok, (uint32_t)id + 1);
+		}
+		term = (uint32_t)id;
+		if (count_term(pb, term) != 0)
+			goto nomem;
+	}
+	if (pb->recording && piece_memo_add(pb->memo, flags, tok, ntok, start,
+	    end, term) != 0)
+		goto nomem;
+	return 0;
 nomem:
 	pb->nomem = 1;
 	return 1;
+}
+
+/* Replays the recorded tokens of a piece at piece_off, as on_token()
+ * would see them. Returns 0 or -1 (ENOMEM). */
+static int
+replay_piece(struct postings_build *pb, const struct piece_tok *toks,
+             uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		const struct piece_tok *t = &toks[k];
+
+		if (pb->observer != NULL && pb->observer(pb->observer_ctx,
+		    pb->field, pb->text, t->flags, piece_memo_tok(pb->memo, t),
+		    t->ntok, (int)(t->start + pb->piece_off),
+		    (int)(t->end + pb->piece_off)) != 0)
+			return -1;
+		if (!(t->flags & NL_TOK_COLOCATED))
+			pb->ntokens++;
+		if (t->term != PIECE_NO_TERM && count_term(pb, t->term) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Tokenizes the piece s[0..n) of the labels field, from the memo when it
+ * was recorded, else recording it. Returns 0 or -1 (ENOMEM). */
+static int
+labels_piece(struct postings_build *pb, const char *s, size_t n)
+{
+	const struct piece_tok *toks;
+	uint32_t ntoks;
+	int rc;
+
+	if (piece_memo_find(pb->memo, s, n, &toks, &ntoks))
+		return replay_piece(pb, toks, ntoks);
+	if ((rc = piece_memo_begin(pb->memo, s, n)) < 0)
+		return -1;
+	pb->recording = rc;
+	rc = (nl_tokenizer_run(pb->tok, s, (int)n, on_token, pb) != 0 ||
+	    pb->nomem) ? -1 : 0;
+	if (pb->recording) {
+		if (rc == 0)
+			rc = piece_memo_end(pb->memo);
+		else
+			piece_memo_drop(pb->memo);
+	}
+	pb->recording = 0;
+	return rc;
+}
+
+/* The labels field, piece by piece (tokens never span PIECE_SEP). */
+static int
+tokenize_labels(struct postings_build *pb, const char *text)
+{
+	const char *p = text, *sep;
+	int rc = 0;
+
+	do {
+		size_t n;
+
+		sep = strstr(p, PIECE_SEP);
+		n = sep != NULL ? (size_t)(sep - p) : strlen(p);
+		pb->piece_off = (uint32_t)(p - text);
+		if (n > 0 && (rc = labels_piece(pb, p, n)) != 0)
+			break;
+		p = sep + strlen(PIECE_SEP);
+	} while (sep != NULL);
+	pb->piece_off = 0;
+	return rc;
 }
 
 /* Appends the posting of the listing just collected to term t. */
@@ -219,9 +316,13 @@ postings_build_add(struct postings_build *pb, uint32_t rowid,
 		pb->weight2 = FIELD_WEIGHT2[f];
 		pb->field = f;
 		pb->text = fields[f];
-		if (nl_tokenizer_run(pb->tok, fields[f], -1, on_token, pb) != 0 ||
-		    pb->nomem)
+		if (f == FIELD_LABELS && pb->memo != NULL) {
+			if (tokenize_labels(pb, fields[f]) != 0)
+				return -1;
+		} else if (nl_tokenizer_run(pb->tok, fields[f], -1, on_token,
+		    pb) != 0 || pb->nomem) {
 			return -1;
+		}
 	}
 	for (uint32_t k = 0; k < pb->ntouched; k++)
 		if (put_posting(&pb->terms[pb->touched[k]], rowid) != 0)
@@ -355,7 +456,8 @@ postings_build_new(struct postings_build **out)
 	*out = NULL;
 	if (pb == NULL)
 		return -1;
-	if ((pb->tok = nl_tokenizer_new()) == NULL || rehash(pb) != 0) {
+	if ((pb->tok = nl_tokenizer_new()) == NULL || rehash(pb) != 0 ||
+	    (pb->memo = piece_memo_new()) == NULL) {
 		postings_build_free(pb);
 		return -1;
 	}
@@ -376,5 +478,6 @@ postings_build_free(struct postings_build *pb)
 	free(pb->arena);
 	free(pb->touched);
 	nl_tokenizer_free(pb->tok);
+	piece_memo_free(pb->memo);
 	free(pb);
 }
