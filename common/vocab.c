@@ -549,14 +549,22 @@ lower_char(const char *s, size_t n, utf8proc_int32_t *cp)
 static int
 same_word(const char *word, const char *s, size_t n)
 {
-	unsigned char w0 = (unsigned char)word[0];
-	unsigned char s0 = n > 0 ? (unsigned char)s[0] : 0;
 	size_t wn, i = 0, j = 0;
 
-	/* most lookups differ in an ASCII first letter: no more work */
-	if (w0 < 0x80 && s0 < 0x80 && (w0 | 0x20) != (s0 | 0x20))
-		return 0;
-	wn = strlen(word);
+	/* ASCII, by far the most common, byte by byte */
+	while (j < n && (unsigned char)word[i] < 0x80 &&
+	    (unsigned char)s[j] < 0x80) {
+		unsigned char a = (unsigned char)word[i], b = (unsigned char)s[j];
+
+		if (a == '\0' || (a >= 'A' && a <= 'Z' ? a + 32 : a) !=
+		    (b >= 'A' && b <= 'Z' ? b + 32 : b))
+			return 0;
+		i++;
+		j++;
+	}
+	if (j == n)
+		return word[i] == '\0';
+	wn = i + strlen(word + i);
 	while (i < wn && j < n) {
 		utf8proc_int32_t a, b;
 		size_t ka = lower_char(word + i, wn - i, &a);
