@@ -60,7 +60,13 @@ utf8_valid(const char *s, size_t n)
 		size_t len;
 
 		if (p[i] < 0x80) {
+			uint64_t w;
+
 			i++;
+			/* then 8 bytes at a time while they are all ASCII */
+			while (i + 8 <= n && (memcpy(&w, p + i, 8),
+			    !(w & 0x8080808080808080ull)))
+				i += 8;
 			continue;
 		}
 		len = utf8_decode(s + i, n - i, &cp);

@@ -243,6 +243,22 @@ def_index(const struct build_ctx *c, const char *name)
 
 /* ---- values ------------------------------------------------------------- */
 
+/* 1 when the 8 bytes at p are all printable ASCII (0x20-0x7E): none has
+ * its high bit set, none is below 0x20, none is 0x7F (the usual tests
+ * for a byte below a value or equal to one, on all 8 at once; exact when
+ * no high bit is set). */
+static int
+plain_ascii8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+	uint64_t w, below20, is7f;
+
+	memcpy(&w, p, 8);
+	below20 = (w - ones * 0x20) & ~w & highs;
+	is7f = ((w ^ (ones * 0x7F)) - ones) & ~(w ^ (ones * 0x7F)) & highs;
+	return ((w & highs) | below20 | is7f) == 0;
+}
+
 /* Looks at s[0..n) once: -1 when it is no valid UTF-8, 1 when it holds
  * something dup_text() changes (a CR, another control character, DEL, a
  * C1 character), else 0 (the common case: a plain copy will do). */
@@ -258,7 +274,9 @@ text_scan(const char *s, size_t n)
 		size_t len;
 
 		if (ch >= 0x20 && ch < 0x7F) {
-			i++;            /* printable ASCII: most of any text */
+			i++;            /* printable ASCII: most of any text, */
+			while (i + 8 <= n && plain_ascii8(p + i))
+				i += 8;     /* 8 bytes at a time */
 			continue;
 		}
 		if (ch < 0x80) {

@@ -834,6 +834,35 @@ Test(listing_build, control_characters_are_replaced)
 	listing_free(&l);
 }
 
+/* The scan looks at 8 bytes at a time: a control character, DEL, a CR or
+ * a byte above 0x7F is seen wherever it stands in such a block. */
+Test(listing_build, special_bytes_are_seen_at_every_position)
+{
+	static const struct {
+		const char *put, *want;
+	} cases[] = {
+		{ "\x01", " " }, { "\x7F", " " }, { "\r", "\n" },
+		{ "\xC2\x85", " " }, { "\xC3\xA9", "\xC3\xA9" }, { "~", "~" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (int pos = 1; pos < 24; pos++) {
+			char in[64], want[64];
+			struct listing l;
+
+			snprintf(in, sizeof(in), "%.*s%s%.*s", pos,
+			    "xxxxxxxxxxxxxxxxxxxxxxxx", cases[c].put, 24 - pos,
+			    "yyyyyyyyyyyyyyyyyyyyyyyy");
+			snprintf(want, sizeof(want), "%.*s%s%.*s", pos,
+			    "xxxxxxxxxxxxxxxxxxxxxxxx", cases[c].want, 24 - pos,
+			    "yyyyyyyyyyyyyyyyyyyyyyyy");
+			warn_xml_with("tijden-toelichting", in, NULL, &l);
+			cr_assert_str_eq(l.tijden_toelichting, want, "case %zu at %d",
+			    c, pos);
+			listing_free(&l);
+		}
+}
+
 Test(listing_build, tab_and_line_breaks_are_allowed)
 {
 	struct listing l;
