@@ -920,11 +920,27 @@ next_char(const char *s, int len, int pos, utf8proc_int32_t *cp)
 	return (int)n;
 }
 
+/* Per byte: 1 for an ASCII letter or digit (one load instead of three
+ * range tests: this runs for most bytes of every text). */
+static const unsigned char ASCII_ALNUM[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 static int
 is_ascii_alnum(utf8proc_int32_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
+	return c >= 0 && c < 0x80 && ASCII_ALNUM[c];
 }
 
 /* 1 for letters, marks and digits (categories L, M, N). */
@@ -1069,7 +1085,7 @@ seg_ascii_run(const char *s, int len, int pos, struct seg *sg)
 	for (; pos < len; pos++) {
 		unsigned char c = (unsigned char)s[pos];
 
-		if (c >= 0x80 || !is_ascii_alnum(c))
+		if (!ASCII_ALNUM[c])        /* also every byte >= 0x80 */
 			break;
 		alpha |= c > '9';
 		if (full)
@@ -1115,7 +1131,7 @@ scan_segment(const char *s, int len, int pos, struct seg *sg)
 	while (pos < len) {
 		unsigned char c = (unsigned char)s[pos];
 
-		if (c < 0x80 && is_ascii_alnum(c)) {   /* the common case */
+		if (ASCII_ALNUM[c]) {                   /* the common case */
 			pos = seg_ascii_run(s, len, pos, sg);
 			continue;
 		}
@@ -1264,7 +1280,7 @@ run_text(struct run *r)
 	while (pos < r->len) {
 		unsigned char c = (unsigned char)r->text[pos];
 
-		if (c < 0x80 && !is_ascii_alnum(c)) {  /* ASCII, not a word */
+		if (c < 0x80 && !ASCII_ALNUM[c]) {     /* ASCII, not a word */
 			pos++;
 			continue;
 		}
