@@ -467,7 +467,10 @@ check_length(struct build_ctx *c, const char *name, const char *s)
 
 	if (s == NULL || f->max_chars == 0)
 		return 0;
-	n = utf8_count(s, strlen(s));
+	n = strlen(s);
+	if (n <= f->max_chars)
+		return 0;               /* no more characters than bytes */
+	n = utf8_count(s, n);
 	if (n > f->max_chars)
 		return skip(c, "veld %s is te lang: %zu tekens, maximaal %zu",
 		    name, n, f->max_chars);
