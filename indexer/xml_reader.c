@@ -288,6 +288,26 @@ skip_plain_text(struct line_scan *s, const unsigned char *p, size_t i,
 	return end;
 }
 
+/* Inside a comment or CDATA section with no part of its closer seen yet,
+ * only the closer's first byte (mark), line ends and, for windows-1252,
+ * its undefined bytes matter: returns the index of the first mark in
+ * p[i..n) (or n), with the lines before it counted. For windows-1252
+ * nothing is skipped (the byte loop checks every byte). */
+static size_t
+skip_to_mark(struct line_scan *s, const unsigned char *p, size_t i, size_t n,
+             unsigned char mark)
+{
+	const unsigned char *m;
+	size_t end;
+
+	if (s->cp1252 || s->match != 0)
+		return i;
+	m = memchr(p + i, mark, n - i);
+	end = m != NULL ? (size_t)(m - p) : n;
+	count_lines(s, p, i, end);
+	return end;
+}
+
 /* Feeds bytes as libxml2 reads them. Returns -1 at a byte that is not
  * defined in windows-1252 when the file is read as windows-1252. */
 static int
@@ -296,6 +316,10 @@ scan_feed(struct line_scan *s, const unsigned char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s->state == SC_TEXT &&
 		    (i = skip_plain_text(s, p, i, n)) == n)
+			break;
+		if ((s->state == SC_CDATA || s->state == SC_COMMENT) &&
+		    (i = skip_to_mark(s, p, i, n, s->state == SC_CDATA ?
+		    ']' : '-')) == n)
 			break;
 		if (s->cp1252 && cp1252_undefined(p[i])) {
 			long line = s->line;

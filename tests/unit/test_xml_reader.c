@@ -482,6 +482,27 @@ Test(xml_reader, empty_root_and_other_nodes)
 	run_free(&run);
 }
 
+/* The line scanner skips the inside of comments and CDATA to the first
+ * byte of their closer: near-closers and line ends in there still count
+ * right. */
+Test(xml_reader, lines_after_comments_and_cdata_with_near_closers)
+{
+	struct run run = { 0 };
+
+	run_str(&run, "<?xml version=\"1.0\"?>\n<!-- a - b -x- c\n- -\n-->\n"
+	    "<sociale-kaart>\n<aanbod id=\"c1\"><omschrijving><![CDATA[x] y]]z\n"
+	    "]\n]] ]\r\n<aanbod>]]]></omschrijving></aanbod>\n<!-- <aanbod - -->\n"
+	    "<aanbod id=\"c2\"><naam>n</naam></aanbod>\n</sociale-kaart>\n");
+	cr_assert_eq(run.rc, 0, "%s", msgs(&run));
+	cr_assert_eq(run.n, 2);
+	cr_assert_eq(run.recs[0].line, 6);
+	cr_assert_str_eq(value(&run.recs[0], "omschrijving", 0),
+	    "x] y]]z\n]\n]] ]\r\n<aanbod>]");   /* CR LF: listing_build's */
+	cr_assert_eq(run.recs[1].line, 11);
+	cr_assert_eq(field(&run.recs[1], "naam", 0)->line, 11);
+	run_free(&run);
+}
+
 Test(xml_reader, callback_stop)
 {
 	struct run run = { .stop_at = 2 };
