@@ -390,11 +390,14 @@ buf_adds(struct buf *b, const char *s)
 static int
 buf_add_escaped(struct buf *b, const char *s, int attr)
 {
-	const char *run = s;
+	const char *run = s, *special = attr ? "&<>\"" : "&<>";
 
 	for (; *s != '\0'; s++) {
 		const char *ent = NULL;
 
+		s += strcspn(s, special);     /* the plain bytes at once */
+		if (*s == '\0')
+			break;
 		if (*s == '&')
 			ent = "&amp;";
 		else if (*s == '<')
