@@ -1080,25 +1080,24 @@ seg_append(struct seg *sg, utf8proc_int32_t cp)
 static int
 seg_ascii_run(const char *s, int len, int pos, struct seg *sg)
 {
-	int nfold = sg->nfold, alpha = sg->alpha, full = sg->full;
+	int end = pos, take, room;
 
-	for (; pos < len; pos++) {
-		unsigned char c = (unsigned char)s[pos];
-
-		if (!ASCII_ALNUM[c])        /* also every byte >= 0x80 */
-			break;
-		alpha |= c > '9';
-		if (full)
-			continue;
-		if (nfold < NL_MAX_TOKEN - 1)
-			sg->fold[nfold++] = (char)(c | 0x20);
-		else
-			full = 1;
+	while (end < len && ASCII_ALNUM[(unsigned char)s[end]])
+		end++;                  /* also stops at every byte >= 0x80 */
+	for (int i = pos; i < end && !sg->alpha; i++)
+		sg->alpha = s[i] > '9';  /* a letter (mostly the first byte) */
+	if (sg->full)
+		return end;
+	take = end - pos;
+	room = NL_MAX_TOKEN - 1 - sg->nfold;
+	if (take > room) {
+		take = room;
+		sg->full = 1;
 	}
-	sg->nfold = nfold;
-	sg->alpha = alpha;
-	sg->full = full;
-	return pos;
+	for (int i = 0; i < take; i++)
+		sg->fold[sg->nfold + i] = (char)(s[pos + i] | 0x20);
+	sg->nfold += take;
+	return end;
 }
 
 static int
