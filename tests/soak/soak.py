@@ -137,14 +137,15 @@ def hostile_requests():
     out.append(("/v1/aanbod?" + q([("q", "\u00e9" * 250)]), OK))
     out.append(("/v1/aanbod?" + q([("q", "\u00e9" * 251)]), BAD))
     for raw in ["q=%ZZ", "q=%", "q=koffie%2", "q=%C3%28", "q=%FF%FE", "q=%ED%A0%80",
-                "q=%01", "q=koffie%00hulp", "q=%7F", "q=a%0Ab", "q=koffie%09hulp",
-                "thema=%ZZ", "q=a&q=b", "pagina=0", "pagina=100001", "pagina=x",
+                "q=%01", "q=koffie%00hulp", "q=%7F", "q=a%C2%85b", "foo",
+                "thema=%ZZ", "q=a&q=b", "pagina=0", "pagina=2147483648", "pagina=x",
                 "perPagina=0", "perPagina=-1", "foo=1", "thema=onbekend",
                 "gemeente=GM9999", "wijk=WK99", "taal=xxxx", "welzijnOpRecept=nee",
                 "kosten=duur", "soort=%E2%80%A8"]:
         out.append(("/v1/aanbod?" + raw, BAD))
     for raw in ["", "thema=", "q=", "q=%20%20", "pagina=9999", "taal=zz",
-                "wijk=WK034499", "q=koffie&pagina=50"]:
+                "wijk=WK034499", "q=koffie&pagina=50", "pagina=100001",
+                "q=a%0Ab", "q=koffie%09hulp"]:          # tab, LF: white space
         out.append(("/v1/aanbod?" + raw, OK))
     for i in ["bestaat-niet", "..%2F..%2Fetc%2Fpasswd", "a" * 65, "dev-amf-001%20",
               "%27%20OR%201%3D1", "%3Cscript%3E"]:
