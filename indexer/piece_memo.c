@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define SLOTS (2 * PIECE_MEMO_MAX)       /* a power of two */
 
 struct piece {
@@ -29,34 +31,6 @@ struct piece_memo {
 	size_t alen, acap;
 	int recording;          /* a piece is being recorded (the last one) */
 };
-
-static uint32_t
-hash_piece(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
-
-static int
-grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	uint32_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	if ((np = realloc(*p, (size_t)ncap * size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 /* Copies s[0..n) to the arena; its offset in *off. Returns 0 or -1. */
 static int
@@ -118,7 +92,7 @@ int
 piece_memo_find(const struct piece_memo *m, const char *s, size_t n,
                 const struct piece_tok **toks, uint32_t *ntoks)
 {
-	uint32_t i = find_slot(m, s, n, hash_piece(s, n));
+	uint32_t i = find_slot(m, s, n, fnv1a(s, n));
 	const struct piece *p;
 
 	if (m->slots[i] == 0)
@@ -143,14 +117,14 @@ piece_memo_begin(struct piece_memo *m, const char *s, size_t n)
 	if (m->recording || m->npieces == PIECE_MEMO_MAX ||
 	    n > PIECE_MEMO_MAX_TEXT)
 		return 0;
-	if (grow((void **)&m->pieces, &m->piececap, m->npieces + 1,
+	if (grow_array((void **)&m->pieces, &m->piececap, m->npieces + 1,
 	    sizeof(*m->pieces)) != 0)
 		return -1;
 	p = &m->pieces[m->npieces];
 	if (arena_put(m, s, n, &p->text) != 0)
 		return -1;
 	p->ntext = (uint32_t)n;
-	p->hash = hash_piece(s, n);
+	p->hash = fnv1a(s, n);
 	p->first = m->ntoks;
 	p->ntoks = 0;
 	m->npieces++;
@@ -167,7 +141,7 @@ piece_memo_add(struct piece_memo *m, int flags, const char *tok, int ntok,
 	if (!m->recording)
 		return 0;
 	if (ntok < 0 || ntok > UINT16_MAX || start < 0 || end < start ||
-	    grow((void **)&m->toks, &m->tokcap, m->ntoks + 1,
+	    grow_array((void **)&m->toks, &m->tokcap, m->ntoks + 1,
 	    sizeof(*m->toks)) != 0)
 		return -1;
 	t = &m->toks[m->ntoks];

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "batch_insert.h"
+#include "grow.h"
 #include "nl_tokenizer.h"
 #include "piece_memo.h"
 
@@ -61,34 +62,6 @@ struct postings_build {
 
 static const uint32_t FIELD_WEIGHT2[SK_FIELD_COUNT] = SK_FIELD_WEIGHT2_INIT;
 
-static uint32_t
-hash_bytes(const char *s, int n)
-{
-	uint32_t h = 2166136261u;
-
-	for (int i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
-
-static int
-grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	uint32_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if ((np = realloc(*p, (size_t)ncap * size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 /* Doubles the hash table and re-inserts every term. */
 static int
 rehash(struct postings_build *pb)
@@ -116,7 +89,7 @@ add_term(struct postings_build *pb, const char *tok, int n, uint32_t h,
 {
 	struct term *t;
 
-	if (grow((void **)&pb->terms, &pb->termcap, pb->nterms + 1,
+	if (grow_array((void **)&pb->terms, &pb->termcap, pb->nterms + 1,
 	    sizeof(*pb->terms)) != 0)
 		return -1;
 	if (pb->alen + (size_t)n > pb->acap) {
@@ -144,7 +117,7 @@ add_term(struct postings_build *pb, const char *tok, int n, uint32_t h,
 static long
 term_of(struct postings_build *pb, const char *tok, int n)
 {
-	uint32_t h = hash_bytes(tok, n), i;
+	uint32_t h = fnv1a(tok, (size_t)n), i;
 
 	if ((pb->nterms + 1) * 2 > pb->nslots && rehash(pb) != 0)
 		return -1;
@@ -168,8 +141,8 @@ count_term(struct postings_build *pb, uint32_t id)
 	struct term *t = &pb->terms[id];
 
 	if (t->cur_rowid != pb->rowid) {
-		if (grow((void **)&pb->touched, &pb->touchcap, pb->ntouched + 1,
-		    sizeof(*pb->touched)) != 0)
+		if (grow_array((void **)&pb->touched, &pb->touchcap,
+		    pb->ntouched + 1, sizeof(*pb->touched)) != 0)
 			return -1;
 		pb->touched[pb->ntouched++] = id;
 		t->cur_rowid = pb->rowid;
@@ -290,7 +263,7 @@ tokenize_labels(struct postings_build *pb, const char *text)
 static int
 put_posting(struct term *t, uint32_t rowid)
 {
-	if (grow((void **)&t->buf, &t->bcap, t->blen + 10, 1) != 0)
+	if (grow_array((void **)&t->buf, &t->bcap, t->blen + 10, 1) != 0)
 		return -1;
 	t->blen += (uint32_t)sk_varint_put(t->buf + t->blen,
 	    rowid - t->last_rowid);
