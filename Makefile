@@ -15,6 +15,13 @@ PKGS    := sqlite3 libmicrohttpd libxml-2.0 jansson libutf8proc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS    := $(PKG_LIBS) -lstemmer -lcsv -lpthread -lm
+# The released indexer allocates with mimalloc instead of glibc's malloc:
+# its pipeline allocates a listing on one thread and frees it on another,
+# which glibc's arenas handle slowly (-9 % wall time at 100 000 listings,
+# interleaved runs). --no-as-needed keeps the library although no symbol
+# names it: it replaces malloc/free for the whole process, SQLite and
+# libxml2 included. Sanitizer builds keep their own allocator.
+MIMALLOC := -Wl,--no-as-needed -lmimalloc -Wl,--as-needed
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wformat=2
@@ -44,7 +51,7 @@ objs = $(patsubst %.c,build/$(1)/%.o,$(2))
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := build-essential pkg-config libsqlite3-dev sqlite3 libmicrohttpd-dev \
             libxml2-dev libjansson-dev libutf8proc-dev libstemmer-dev \
-            libcsv-dev libcriterion-dev wdutch python3 python3-pytest curl \
+            libcsv-dev libmimalloc-dev libcriterion-dev wdutch python3 python3-pytest curl \
             clang-14 libclang-rt-14-dev
 
 INDEX   ?= var/index.db
@@ -53,7 +60,7 @@ FIXTURES := $(sort $(wildcard fixtures/handmade/*.xml fixtures/handmade/*.csv)) 
             fixtures/corpus/eemland.xml fixtures/corpus/utrecht.xml \
             fixtures/corpus/woerden.csv
 
-.PHONY: all deps run test unit e2e lint check clean index relevance
+.PHONY: all deps run test unit e2e e2e-release lint check clean index relevance
 
 all: bin/indexer bin/searchd
 
@@ -85,7 +92,7 @@ build/release/searchd/assets.o build/asan/searchd/assets.o build/tsan/searchd/as
 
 bin/indexer: $(call objs,release,indexer/main.c $(INDEXER_SRC) $(COMMON_SRC))
 	@mkdir -p bin
-	$(CC) $(LDFLAGS_release) $^ $(LIBS) -o $@
+	$(CC) $(LDFLAGS_release) $^ $(MIMALLOC) $(LIBS) -o $@
 
 bin/searchd: $(call objs,release,searchd/main.c $(SEARCHD_SRC) $(COMMON_SRC))
 	@mkdir -p bin
@@ -153,13 +160,18 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all unit e2e tsan fuzz-regress lint
+check: all unit e2e e2e-release tsan fuzz-regress lint
 
 unit: build/asan/bin/unit_tests
 	build/asan/bin/unit_tests --jobs 2
 
 e2e: build/asan/bin/indexer build/asan/bin/searchd
 	SK_BIN=build/asan/bin /usr/bin/python3 -m pytest -q tests/e2e
+
+# The same tests against the programs users run (bin/: -O3 -flto, and the
+# indexer on mimalloc), which the sanitizer builds do not exercise.
+e2e-release: all
+	SK_BIN=bin /usr/bin/python3 -m pytest -q tests/e2e
 
 # The end-to-end tests that run many threads at once (the indexer's
 # pipeline, generation switches under load, concurrent keep-alive clients,
