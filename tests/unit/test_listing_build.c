@@ -1249,6 +1249,69 @@ Test(listing_build, control_characters_in_messages_are_replaced)
 	cr_assert_eq(D.warnings, 1);
 }
 
+/* fopencookie() write function: counts the writes that reach the stream
+ * and keeps what they carried. */
+struct write_count {
+	int writes;
+	char text[256];
+	size_t len;
+};
+
+static ssize_t
+count_write(void *cookie, const char *buf, size_t n)
+{
+	struct write_count *wc = cookie;
+	size_t k = n < sizeof(wc->text) - 1 - wc->len ? n :
+	    sizeof(wc->text) - 1 - wc->len;
+
+	wc->writes++;
+	memcpy(wc->text + wc->len, buf, k);
+	wc->len += k;
+	wc->text[wc->len] = '\0';
+	return (ssize_t)n;
+}
+
+/* Each message reaches an unbuffered stream (stderr) in one write: a
+ * message is never split by another writer's output, and a run with many
+ * warnings makes one system call per message, not one per byte. */
+Test(listing_build, each_message_is_one_write)
+{
+	struct write_count wc = { 0 };
+	cookie_io_functions_t io = { .write = count_write };
+	struct diag d = { 0 };
+
+	d.out = fopencookie(&wc, "w", io);
+	cr_assert_not_null(d.out);
+	setvbuf(d.out, NULL, _IONBF, 0);
+	diag_skip(&d, "t.xml", 3, "a\tb", "onbekende soort \"%s\"", "x");
+	cr_expect_eq(wc.writes, 1, "skip: %d writes", wc.writes);
+	diag_warn(&d, "t.xml", 4, "c", "leeftijd %d", 7);
+	diag_warn(&d, "t.csv", 1, NULL, "onbekende kolom \"%s\"", "foo");
+	diag_reject(&d, "t.xml", 0, "geen XML");
+	cr_expect_eq(wc.writes, 4, "%d writes for four messages", wc.writes);
+	cr_expect_str_eq(wc.text, "t.xml:3: id=a b: onbekende soort \"x\"\n"
+	    "t.xml:4: id=c: warning: leeftijd 7\n"
+	    "t.csv:1: warning: onbekende kolom \"foo\"\n"
+	    "t.xml: error: geen XML\n");
+	fclose(d.out);
+}
+
+/* A reason longer than the line holds is cut, and the line still ends. */
+Test(listing_build, an_overlong_message_is_cut_and_ends_its_line)
+{
+	static char name[20000];
+
+	memset(name, 'n', sizeof(name) - 1);
+	diag_warn(&D, name, 1, NULL, "%s", name);
+	const char *out = output();
+	size_t n = strlen(out);
+
+	cr_assert_gt(n, 4096);
+	cr_assert_lt(n, sizeof(name));
+	cr_assert_eq(out[n - 1], '\n');
+	cr_assert_eq(strchr(out, '\n'), out + n - 1, "one line only");
+}
+
 Test(listing_build, many_values_stay_fast, .timeout = 20)
 {
 	struct raw_record r;
