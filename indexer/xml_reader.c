@@ -37,6 +37,9 @@
 #include "fields.h"
 
 #define HEAD_BYTES   1024        /* bytes sniffed for BOM and declaration */
+#define READ_BYTES   (128 * 1024) /* one read() of a file: libxml2 asks for
+                                   * 4 000 bytes at a time, a system call
+                                   * each without this buffer */
 #define LINEQ_MAX    (1 << 20)   /* start-tag lines kept ahead of the reader */
 #define NAME_SHOWN   100         /* longest element name put in a message */
 #define XML_OPTIONS  (XML_PARSE_NONET | XML_PARSE_IGNORE_ENC)
@@ -424,6 +427,9 @@ struct xml_in {
 	size_t memlen, mempos;
 	unsigned char head[HEAD_BYTES];  /* first bytes of a file, served first */
 	size_t headlen, headpos;
+	unsigned char *rbuf;             /* READ_BYTES read ahead; owned; NULL:
+	                                  * read() as asked (no memory) */
+	size_t rlen, rpos;
 	int err;                         /* errno of a failed read, 0 = none */
 };
 
@@ -481,11 +487,27 @@ xr_free(struct xr *x)
 	free(x->val.p);
 	free(x->markup.p);
 	free(x->scan.q);
+	free(x->in.rbuf);
 	if (x->in.fd >= 0)
 		close(x->in.fd);
 }
 
 /* ---- input --------------------------------------------------------------- */
+
+/* read() of up to n bytes, again after a signal. Returns the count, 0 at
+ * the end, or -1 (errno kept in in->err). */
+static ssize_t
+read_fd(struct xml_in *in, unsigned char *p, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(in->fd, p, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		in->err = errno;
+	return got;
+}
 
 /* Reads up to n bytes from the file or buffer. Returns the count, 0 at
  * the end, or -1 on a read error (errno kept in in->err). */
@@ -512,14 +534,19 @@ input_read(struct xml_in *in, unsigned char *p, size_t n)
 		in->mempos += k;
 		return (long)k;
 	}
-	do
-		got = read(in->fd, p, n);
-	while (got < 0 && errno == EINTR);
-	if (got < 0) {
-		in->err = errno;
-		return -1;
+	if (in->rbuf == NULL)
+		return (long)read_fd(in, p, n);
+	if (in->rpos == in->rlen) {
+		if ((got = read_fd(in, in->rbuf, READ_BYTES)) <= 0)
+			return (long)got;
+		in->rlen = (size_t)got;
+		in->rpos = 0;
 	}
-	return (long)got;
+	if (n > in->rlen - in->rpos)
+		n = in->rlen - in->rpos;
+	memcpy(p, in->rbuf + in->rpos, n);
+	in->rpos += n;
+	return (long)n;
 }
 
 /* Fills in->head with the first bytes of the file. Returns 0 or -1. */
@@ -1244,6 +1271,7 @@ xml_read_file(const char *path, struct diag *d, record_cb cb, void *ctx)
 		    strerror(errno));
 		return -1;
 	}
+	x.in.rbuf = malloc(READ_BYTES);
 	if (read_head(&x.in) != 0)
 		rc = reject_error(&x);
 	else

@@ -307,6 +307,56 @@ Test(xml_reader, read_file_gives_same_as_mem)
 	run_free(&run);
 }
 
+/* A file of several read-ahead buffers (128 KiB each): records, values
+ * and lines that cross a buffer's end come out as from memory. */
+Test(xml_reader, large_file_gives_same_as_mem)
+{
+	struct run from_file = { 0 }, from_mem = { 0 };
+	char path[] = "/tmp/sk-xml-large-XXXXXX";
+	size_t cap = 4 << 20, len = 0;
+	char *xml = malloc(cap);
+	int fd, n = 1500;
+
+	cr_assert_not_null(xml);
+	len += (size_t)sprintf(xml + len, "<sociale-kaart>\n");
+	for (int i = 0; i < n; i++) {
+		int pad = 100 + (i * 53) % 1900;
+
+		len += (size_t)sprintf(xml + len, "<aanbod id=\"r%d\">\n"
+		    "<naam>Naam %d</naam>\n<omschrijving>", i, i);
+		for (int k = 0; k < pad; k++)
+			xml[len++] = k % 61 == 60 ? '\n' : (char)('a' + k % 26);
+		len += (size_t)sprintf(xml + len, "</omschrijving>\n</aanbod>\n");
+		cr_assert_lt(len + 4096, cap);
+	}
+	len += (size_t)sprintf(xml + len, "</sociale-kaart>\n");
+	cr_assert_gt(len, (size_t)3 * 128 * 1024);
+	cr_assert_geq(fd = mkstemp(path), 0);
+	cr_assert_eq(write(fd, xml, len), (ssize_t)len);
+	close(fd);
+
+	run_begin(&from_file);
+	from_file.rc = xml_read_file(path, &from_file.d, collect, &from_file);
+	run_end(&from_file);
+	unlink(path);
+	run_mem(&from_mem, path, xml, len);
+	cr_assert_eq(from_file.rc, 0, "%s", msgs(&from_file));
+	cr_assert_eq(from_mem.rc, 0, "%s", msgs(&from_mem));
+	cr_assert_eq(from_file.n, (size_t)n);
+	cr_assert_eq(from_mem.n, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct rec *a = &from_file.recs[i], *b = &from_mem.recs[i];
+
+		cr_assert_str_eq(a->id, b->id);
+		cr_assert_eq(a->line, b->line, "record %d", i);
+		cr_assert_str_eq(value(a, "omschrijving", 0),
+		    value(b, "omschrijving", 0), "record %d", i);
+	}
+	run_free(&from_file);
+	run_free(&from_mem);
+	free(xml);
+}
+
 Test(xml_reader, missing_file_is_rejected)
 {
 	struct run run = { 0 };
