@@ -800,31 +800,102 @@ run_fsync(void *arg)
 	return NULL;
 }
 
-int
-index_writer_finish(struct index_writer *w, char *err, size_t errlen)
-{
-	struct fsync_job job = { w->path, NULL, NULL, -1 };
-	pthread_t syncer;
-	int syncing = 0, rc = -1;
+/* PRAGMA quick_check of the file as the first COMMIT left it (everything
+ * but the ranking and suggestion tables, which are still empty there), on
+ * a read-only connection and a thread of its own while the writer's
+ * connection stores those tables in a second transaction. The writer
+ * cannot write the file while this connection reads it (SQLite's locks:
+ * it waits, see BUSY_WAIT_MS), so the check sees one consistent file: the
+ * first COMMIT's, or the second's when it started late. */
+struct check_job {
+	const char *path;
+	int rc;
+	char err[256];
+};
 
-	for (int i = 0; i < ST_COUNT; i++) {
-		sqlite3_finalize(w->st[i]);
-		w->st[i] = NULL;
+/* How long a connection waits for the other's lock. The check and the
+ * writer each hold theirs for the length of one statement or commit. */
+#define BUSY_WAIT_MS (10 * 60 * 1000)
+
+static void *
+run_check(void *arg)
+{
+	struct check_job *job = arg;
+	sqlite3 *db = NULL;
+
+	job->rc = -1;
+	if (sqlite3_open_v2(job->path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		set_err(job->err, sizeof(job->err), db, "controle mislukt");
+	} else {
+		sqlite3_busy_timeout(db, BUSY_WAIT_MS);
+		job->rc = check_ok(db, "PRAGMA quick_check", job->err,
+		    sizeof(job->err));
 	}
-	if (postings_build_write(w->pb, w->db, err, errlen) != 0)
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* The tables of the second transaction, checked after it as tables of
+ * their own (the check of the whole file ran on the first COMMIT). */
+static int
+check_late_tables(sqlite3 *db, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		"PRAGMA quick_check(term)",
+		"PRAGMA quick_check(posting)",
+		"PRAGMA quick_check(woord)",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (check_ok(db, sql[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* The second transaction: the ranking data and the suggestion words. */
+static int
+store_late_tables(struct index_writer *w, char *err, size_t errlen)
+{
+	if (exec_sql(w->db, "BEGIN", err, errlen) != 0 ||
+	    postings_build_write(w->pb, w->db, err, errlen) != 0)
 		return -1;
 	if (word_count_write(w->words, w->db) != 0) {
 		set_err(err, errlen, w->db, "woorden opslaan mislukt");
 		return -1;
 	}
-	if (exec_sql(w->db, FTS_AUTOMERGE_ON "COMMIT;", err, errlen) != 0)
+	return exec_sql(w->db, FTS_AUTOMERGE_ON "COMMIT;", err, errlen);
+}
+
+int
+index_writer_finish(struct index_writer *w, char *err, size_t errlen)
+{
+	struct fsync_job job = { w->path, NULL, NULL, -1 };
+	struct check_job check = { w->path, -1, "" };
+	pthread_t syncer, checker;
+	int syncing = 0, checking = 0, stored = 0, rc = -1;
+
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(w->st[i]);
+		w->st[i] = NULL;
+	}
+	/* FTS5 writes its last segment at this COMMIT, with incremental
+	 * merging still off */
+	if (exec_sql(w->db, "COMMIT", err, errlen) != 0)
 		return -1;
+	sqlite3_busy_timeout(w->db, BUSY_WAIT_MS);
+	checking = pthread_create(&checker, NULL, run_check, &check) == 0;
+	if (store_late_tables(w, err, errlen) != 0)
+		goto out;
+	stored = 1;
 	job.pb = w->pb;
 	job.words = w->words;
 	w->pb = NULL;
 	w->words = NULL;
 	syncing = pthread_create(&syncer, NULL, run_fsync, &job) == 0;
-	if (check_ok(w->db, "PRAGMA quick_check", err, errlen) != 0)
+	if (!checking)
+		run_check(&check);
+	if (check_late_tables(w->db, err, errlen) != 0)
 		goto out;
 	if (sqlite3_close(w->db) != SQLITE_OK) {
 		set_err(err, errlen, w->db, "sluiten mislukt");
@@ -833,10 +904,16 @@ index_writer_finish(struct index_writer *w, char *err, size_t errlen)
 	w->db = NULL;
 	rc = 0;
 out:
+	if (checking)
+		pthread_join(checker, NULL);
 	if (syncing)
 		pthread_join(syncer, NULL);
-	else
+	else if (stored)
 		run_fsync(&job);
+	if (rc == 0 && check.rc != 0) {
+		snprintf(err, errlen, "%s", check.err);
+		rc = -1;
+	}
 	if (rc == 0 && job.rc != 0) {
 		snprintf(err, errlen, "kan %s niet naar schijf schrijven (fsync)",
 		    w->path);

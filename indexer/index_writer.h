@@ -5,9 +5,11 @@
  * publish.h), runs schema/schema.sql on it, stores the vocabularies, and
  * inserts every listing inside one transaction, collecting the ranking
  * data (postings_build.h) and suggestion words (word_count.h) in memory.
- * index_writer_finish() writes those, commits, runs PRAGMA quick_check
- * and closes the file while another thread fsyncs it. Nothing here touches the live index:
- * publishing is publish.h's job.
+ * index_writer_finish() commits, then writes those in a second
+ * transaction while a second connection runs PRAGMA quick_check on the
+ * first commit's file; it checks the tables of the second transaction
+ * (quick_check of each) and closes the file while another thread fsyncs
+ * it. Nothing here touches the live index: publishing is publish.h's job.
  *
  * Ownership: the writer owns its sqlite3 handle and statements; it copies
  * nothing from the listings it is given (they are written at once).

@@ -511,6 +511,28 @@ def test_disk_full_leaves_live_index(tmp_path, limit_kib):
     assert len(gens(idx)) <= 2
 
 
+def test_disk_full_in_the_last_tables_leaves_live_index(tmp_path):
+    """The ranking and suggestion tables are written last, in a transaction
+    of their own while the first one is checked: a full disk there too is a
+    failed run that changes nothing."""
+    scratch = str(tmp_path / "scratch.db")
+    res = run_indexer("--index", scratch, *CORPUS)
+    assert res.rc == 0, res
+    full = os.path.getsize(live_target(scratch))
+    idx = str(tmp_path / "live.db")
+    publish(idx, *HANDMADE)
+    before = snapshot(idx)
+    # two pages short of the whole file: the last pages are those tables'
+    res = run_indexer_fsize(["--index", idx] + CORPUS, full - 2 * 16384)
+    assert res.rc == 2, res
+    assert "indexer:" in res.err, res
+    assert snapshot(idx) == before, "the live index changed after a failed run"
+    assert integrity(live_target(idx)) == ["ok"]
+    res = run_indexer("--index", idx, *CORPUS)
+    assert res.rc == 0, res
+    assert leftovers(idx) == [], leftovers(idx)
+
+
 # ---------------------------------------------------------------- 4. unreadable input
 
 def unreadable_inputs(tmp_path):
