@@ -296,10 +296,13 @@ index_writer_open(struct index_writer **out, const char *path,
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;",
 	    SK_SCHEMA_VERSION);
 	/* 16 KiB pages: fewer B-tree splits while writing (~10 % faster) and
-	 * fewer overflow pages per posting list when searchd reads them. */
+	 * fewer overflow pages per posting list when searchd reads them.
+	 * A 16 MiB page cache: as fast as 64 MiB (interleaved runs at 10k,
+	 * 100k, 250k) and 60 MB less memory at 250 000 listings; pages reach
+	 * the file while the import runs instead of at its COMMIT. */
 	if (exec_sql(w->db, "PRAGMA page_size = 16384; "
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-	    "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+	    "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
 	    err, errlen) != 0 ||
 	    exec_sql(w->db, pragma, err, errlen) != 0 ||
 	    create_schema(w->db, err, errlen) != 0 ||
@@ -853,11 +856,15 @@ check_late_tables(sqlite3 *db, char *err, size_t errlen)
 	return 0;
 }
 
-/* The second transaction: the ranking data and the suggestion words. */
+/* The second transaction: the ranking data and the suggestion words. Its
+ * pages stay in memory until its COMMIT (cache_spill off: some 70 MB at
+ * 250 000 listings), as writing any of them to the file earlier would
+ * wait for the check to end. */
 static int
 store_late_tables(struct index_writer *w, char *err, size_t errlen)
 {
-	if (exec_sql(w->db, "BEGIN", err, errlen) != 0 ||
+	if (exec_sql(w->db, "PRAGMA cache_spill = OFF; BEGIN", err,
+	    errlen) != 0 ||
 	    postings_build_write(w->pb, w->db, err, errlen) != 0)
 		return -1;
 	if (word_count_write(w->words, w->db) != 0) {
