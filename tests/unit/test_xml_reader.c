@@ -993,3 +993,99 @@ Test(xml_reader, overlong_utf8_in_cdata_is_rejected)
 	    "UTF-8 is");
 	run_free(&run);
 }
+
+/* ---- limits and records of xmlTextReader, kept by the SAX reader --------- */
+
+/* xmlTextReader's tree builder refused a text node over 10 MB; a text
+ * that a comment splits is two nodes. */
+Test(xml_reader, text_node_over_10_mb_is_rejected)
+{
+	struct run run = { 0 }, run2 = { 0 };
+	size_t len, len2;
+	char *xml = repeat("<sociale-kaart>\n<aanbod id=\"a\"><naam>n</naam>"
+	    "</aanbod>\n<aanbod id=\"b\"><omschrijving>", "0123456789",
+	    1000001, "</omschrijving></aanbod>\n</sociale-kaart>\n", &len);
+	char *head = repeat("<sociale-kaart>\n<aanbod id=\"b\"><omschrijving>",
+	    "0123456789", 600000, "<!-- -->", &len2);
+	char *xml2 = repeat(head, "0123456789", 600000, "</omschrijving>"
+	    "</aanbod>\n</sociale-kaart>\n", &len2);
+
+	run_mem(&run, "groot.xml", xml, len);
+	assert_rejected(&run, "groot.xml:3: error: een tekst in het bestand is "
+	    "te lang (meer dan 10 MB) (libxml2: xmlSAX2Characters: huge text "
+	    "node)");
+	cr_assert_eq(run.n, 1, "the record before it was passed on");
+	run_mem(&run2, "gesplitst.xml", xml2, len2);
+	cr_assert_eq(run2.rc, 0, "%s", msgs(&run2));
+	cr_assert_eq(run2.n, 1);
+	cr_assert_str_eq(run2.recs[0].error, "veld <omschrijving> is te lang "
+	    "(meer dan 1 MB)");
+	free(xml);
+	free(head);
+	free(xml2);
+	run_free(&run);
+	run_free(&run2);
+}
+
+/* It also refused an xml:id that is no NCName or not unique. */
+Test(xml_reader, xml_id_is_checked)
+{
+	struct run run = { 0 }, run2 = { 0 };
+
+	run_str(&run, "<sociale-kaart>\n<aanbod id=\"a\" xml:id=\"1x\"/>\n"
+	    "</sociale-kaart>\n");
+	assert_rejected(&run, "test.xml:2: error: geen geldige XML (libxml2: "
+	    "xml:id : attribute value 1x is not an NCName)");
+	run_str(&run2, "<sociale-kaart>\n<aanbod id=\"a\" xml:id=\"x\"/>\n"
+	    "<aanbod id=\"b\" xml:id=\"x\"/>\n</sociale-kaart>\n");
+	assert_rejected(&run2, "test.xml:3: error: geen geldige XML (libxml2: "
+	    "ID x already defined)");
+	run_free(&run);
+	run_free(&run2);
+}
+
+/* Entities in attribute values are decoded; in omschrijving the inner
+ * markup keeps namespace declarations, prefixes and <x/> versus
+ * <x></x>. */
+Test(xml_reader, attributes_entities_and_namespaces)
+{
+	struct run run = { 0 };
+
+	run_str(&run, "<sociale-kaart><aanbod id=\"a&amp;b&#38;c&#233;\">"
+	    "<omschrijving><p:b xmlns:p=\"urn:p\" p:a=\"1&amp;2\" "
+	    "c=\"&quot;&lt;\">t</p:b><br/><i></i></omschrijving>"
+	    "<wijk p:code=\"nee\" xmlns:p=\"urn:p\" code=\"C&amp;D\">w</wijk>"
+	    "</aanbod></sociale-kaart>");
+	cr_assert_eq(run.rc, 0, "%s", msgs(&run));
+	cr_assert_eq(run.n, 1);
+	cr_assert_str_eq(run.recs[0].id, "a&b&c\xc3\xa9");
+	cr_assert_str_eq(value(&run.recs[0], "omschrijving", 0),
+	    "<p:b xmlns:p=\"urn:p\" p:a=\"1&amp;2\" c=\"&quot;&lt;\">t</p:b>"
+	    "<br/><i></i>");
+	cr_assert_str_eq(value(&run.recs[0], "wijk", 0), "C&D=w");
+	run_free(&run);
+}
+
+/* Which records reach the callback before a file is rejected depends on
+ * how far libxml2 had parsed: an error in the first 4 KB passes none
+ * on, a later one those that xmlTextReader had handed out before it. */
+Test(xml_reader, records_before_an_error)
+{
+	struct run run = { 0 }, run2 = { 0 };
+	size_t len;
+	char *xml = repeat("<sociale-kaart>\n", "<aanbod id=\"r\"><naam>x</naam>"
+	    "</aanbod>\n", 300, "<aanbod id=\"f\"><naam>&nbsp;</naam></aanbod>\n"
+	    "</sociale-kaart>\n", &len);
+
+	run_str(&run, "<sociale-kaart>\n<aanbod id=\"a\"><naam>x</naam>"
+	    "</aanbod>\n<aanbod id=\"b\"><naam>&nbsp;</naam></aanbod>\n"
+	    "</sociale-kaart>\n");
+	assert_rejected(&run, "test.xml:3: error: bevat een entiteit");
+	cr_assert_eq(run.n, 0);
+	run_mem(&run2, "laat.xml", xml, len);
+	assert_rejected(&run2, "laat.xml:302: error: bevat een entiteit");
+	cr_assert_eq(run2.n, 288, "%zu records passed on", run2.n);
+	free(xml);
+	run_free(&run);
+	run_free(&run2);
+}
