@@ -1073,7 +1073,7 @@ Test(xml_reader, overlong_utf8_in_cdata_is_rejected)
 	run_free(&run);
 }
 
-/* ---- limits of libxml2's reader, attributes and namespaces ---------------- */
+/* ---- limits and records of xmlTextReader, kept by the SAX reader --------- */
 
 /* xmlTextReader's tree builder refused a text node over 10 MB; a text
  * that a comment splits is two nodes. */
@@ -1143,4 +1143,28 @@ Test(xml_reader, attributes_entities_and_namespaces)
 	    "<br/><i></i>");
 	cr_assert_str_eq(value(&run.recs[0], "wijk", 0), "C&D=w");
 	run_free(&run);
+}
+
+/* Which records reach the callback before a file is rejected depends on
+ * how far libxml2 had parsed: an error in the first 4 KB passes none
+ * on, a later one those that xmlTextReader had handed out before it. */
+Test(xml_reader, records_before_an_error)
+{
+	struct run run = { 0 }, run2 = { 0 };
+	size_t len;
+	char *xml = repeat("<sociale-kaart>\n", "<aanbod id=\"r\"><naam>x</naam>"
+	    "</aanbod>\n", 300, "<aanbod id=\"f\"><naam>&nbsp;</naam></aanbod>\n"
+	    "</sociale-kaart>\n", &len);
+
+	run_str(&run, "<sociale-kaart>\n<aanbod id=\"a\"><naam>x</naam>"
+	    "</aanbod>\n<aanbod id=\"b\"><naam>&nbsp;</naam></aanbod>\n"
+	    "</sociale-kaart>\n");
+	assert_rejected(&run, "test.xml:3: error: bevat een entiteit");
+	cr_assert_eq(run.n, 0);
+	run_mem(&run2, "laat.xml", xml, len);
+	assert_rejected(&run2, "laat.xml:302: error: bevat een entiteit");
+	cr_assert_eq(run2.n, 288, "%zu records passed on", run2.n);
+	free(xml);
+	run_free(&run);
+	run_free(&run2);
 }
