@@ -56,16 +56,19 @@ line_put_clean(struct line *l, const char *s)
 static void line_printf(struct line *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Formats straight into the line, cut like line_put(). */
 static void
 line_printf(struct line *l, const char *fmt, ...)
 {
-	char buf[DIAG_LINE_MAX];
+	size_t room = sizeof(l->buf) - 1 - l->n;
 	va_list ap;
+	int k;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	k = vsnprintf(l->buf + l->n, room + 1, fmt, ap);
 	va_end(ap);
-	line_put(l, buf);
+	if (k > 0)
+		l->n += (size_t)k < room ? (size_t)k : room;
 }
 
 static void put_reason(struct line *l, const char *fmt, va_list ap)
