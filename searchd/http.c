@@ -351,25 +351,24 @@ route_suggest(struct http_server *s, struct MHD_Connection *con,
 	struct gen *g;
 	struct conn *c;
 	char *body;
-
 	int seen_q = 0;
 
 	for (size_t i = 0; i < pl->n; i++) {
 		const char *v = pl->v[i].value;
+		int bad;
 
 		if (strcmp(pl->v[i].name, "q") != 0)
-			problem_set(&p, 400, pl->v[i].name, "onbekende parameter "
-			    "\"%.40s\"", pl->v[i].name);
+			bad = problem_set(&p, 400, pl->v[i].name, "onbekende "
+			    "parameter \"%.40s\"", pl->v[i].name);
 		else if (v[0] != '\0' && seen_q++)
-			problem_set(&p, 400, "q", "q mag maar één keer voorkomen");
-		else if (search_has_controls(v))
-			problem_set(&p, 400, "q", "de zoektekst bevat stuurtekens");
-		else {
-			if (v[0] != '\0')
-				q = v;
-			continue;
-		}
-		return respond_problem(con, st, &p, 0);
+			bad = problem_set(&p, 400, "q", "q mag maar één keer "
+			    "voorkomen");
+		else
+			bad = search_check_q_controls(v, &p);
+		if (bad != 0)
+			return respond_problem(con, st, &p, 0);
+		if (v[0] != '\0')
+			q = v;                  /* the one q, checked */
 	}
 	g = store_acquire(s->store);
 	if (cache_get(s->cache, g->file, st->target, &body)) {

@@ -143,12 +143,14 @@ bad:
 }
 
 int
-search_has_controls(const char *text)
+search_check_q_controls(const char *q, struct problem *pr)
 {
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
 		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
 		    *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
-			return 1;         /* C0, DEL, C1 (U+0080..U+009F) */
+			/* C0, DEL, C1 (U+0080..U+009F) */
+			return problem_set(pr, 400, "q", "de zoektekst bevat "
+			    "stuurtekens");
 	return 0;
 }
 
@@ -166,9 +168,8 @@ set_q(struct search_req *r, const char *value, struct problem *pr)
 	if (search_count_words(value) > Q_MAX_WORDS)
 		return problem_set(pr, 400, "q", "de zoektekst heeft te veel "
 		    "woorden: hoogstens %d", Q_MAX_WORDS);
-	if (search_has_controls(value))
-		return problem_set(pr, 400, "q", "de zoektekst bevat "
-		    "stuurtekens");
+	if (search_check_q_controls(value, pr) != 0)
+		return -1;
 	if ((r->q = strdup(value)) == NULL)
 		return problem_set(pr, 500, NULL, "geen geheugen");
 	for (char *c = r->q; *c != '\0'; c++)

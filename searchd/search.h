@@ -81,8 +81,10 @@ void search_res_free(struct search_res *res);
 int search_fts_expr(const char *text, char **expr);
 /* Number of white-space separated words in text. */
 int search_count_words(const char *text);
-/* 1 when the UTF-8 text holds a control character: C0 (but tab and line
- * breaks, white space in pasted text), DEL or C1. */
-int search_has_controls(const char *text);
+/* The check of q that /v1/aanbod and /v1/suggesties share: returns 0, or
+ * -1 with a 400 problem in *pr when the UTF-8 text q holds a control
+ * character: C0 (but tab and line breaks, white space in pasted text),
+ * DEL or C1. */
+int search_check_q_controls(const char *q, struct problem *pr);
 
 #endif
